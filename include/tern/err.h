@@ -1,0 +1,68 @@
+/* tern: the one error type.
+ *
+ * Every tern function that can fail returns either 0 (TERN_OK) or a negative
+ * value of enum tern_err; functions that return a byte count return it as a
+ * non-negative ptrdiff_t and an error as a negative one. The numeric values
+ * are stable across releases: new codes are only ever appended. */
+#ifndef TERN_ERR_H
+#define TERN_ERR_H
+
+#include <tern/defs.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum tern_err {
+    TERN_OK = 0,
+    /* Misuse: a NULL pointer, an out-of-range value, a call in the wrong order. */
+    TERN_ERR_ARG = -1,
+    /* An allocation failed. */
+    TERN_ERR_NOMEM = -2,
+    /* The caller's output buffer is too small for the result. */
+    TERN_ERR_BUFFER = -3,
+    /* Input is truncated, has trailing bytes, or a length field is inconsistent. */
+    TERN_ERR_DECODE = -4,
+    /* libcrypto reported an internal failure. */
+    TERN_ERR_CRYPTO = -5,
+    /* An algorithm, version or feature that this build does not offer. */
+    TERN_ERR_UNSUPPORTED = -6,
+    /* A record or message failed authentication (AEAD tag, MAC, Finished). */
+    TERN_ERR_BAD_RECORD_MAC = -7,
+    /* A record's sequence number was already seen or is older than the window. */
+    TERN_ERR_REPLAY = -8,
+    /* A record belongs to an epoch this connection cannot read. */
+    TERN_ERR_EPOCH = -9,
+    /* Sending would wrap a sequence number or an epoch: the keys must not be used again. */
+    TERN_ERR_SEQ_EXHAUSTED = -10,
+    /* A public key or point from the peer is not valid for its group. */
+    TERN_ERR_BAD_KEY_SHARE = -11,
+    /* A signature did not verify. */
+    TERN_ERR_BAD_SIGNATURE = -12,
+    /* A record or plaintext is larger than the protocol allows. */
+    TERN_ERR_RECORD_OVERFLOW = -13,
+    /* The object is in a state where this call is not allowed (for example after a fatal error). */
+    TERN_ERR_STATE = -14,
+    /* A key, certificate or other credential could not be parsed or does not fit. */
+    TERN_ERR_BAD_CREDENTIAL = -15,
+};
+
+/* A short, static, human-readable description of an error code (never NULL;
+ * unknown codes give "unknown error"). */
+TERN_API const char *tern_strerror(int err);
+
+/* The TLS alert description (RFC 5246 section 7.2) that a handshake failing
+ * with this error sends to the peer, or -1 when the error sends no alert
+ * (success, local misuse, or a record-layer drop, which RFC 6347 section
+ * 4.1.2.7 says to discard silently). */
+TERN_API int tern_err_alert(int err);
+
+/* Whether an error ends a connection for good (1) or the call may be retried
+ * or the input simply ignored (0). */
+TERN_API int tern_err_is_fatal(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

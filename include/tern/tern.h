@@ -1,0 +1,10 @@
+/* tern: a DTLS library. Include this header for the whole public API. */
+#ifndef TERN_TERN_H
+#define TERN_TERN_H
+
+#include <tern/defs.h>
+#include <tern/err.h>
+#include <tern/selftest.h>
+#include <tern/version.h>
+
+#endif

@@ -1,0 +1,29 @@
+/* Process-wide algorithm handles, fetched once (DESIGN.md "Speed comes from
+ * not redoing work"). Private to src/crypto/: the only header besides the
+ * crypto sources that names OpenSSL types. */
+#ifndef TERN_CRYPTO_ALGS_H
+#define TERN_CRYPTO_ALGS_H
+
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+
+struct tern_algs {
+    EVP_CIPHER *aes_128_gcm;
+    EVP_CIPHER *aes_256_gcm;
+    EVP_CIPHER *aes_128_ccm;
+    EVP_CIPHER *chacha20_poly1305;
+    EVP_MD *sha256;
+    EVP_MD *sha384;
+    EVP_MAC *hmac;
+    EVP_KDF *tls1_prf;
+    EVP_KDF *hkdf;
+    EC_GROUP *p256;
+    EC_GROUP *p384;
+};
+
+/* The fetched handles, or NULL when libcrypto lacks one of them (then every
+ * crypto call fails with TERN_ERR_CRYPTO). Thread-safe; fetches on first use
+ * and keeps the handles for the life of the process. */
+const struct tern_algs *tern_algs(void);
+
+#endif

@@ -1,0 +1,61 @@
+#include <tern/err.h>
+
+#include <stddef.h>
+
+#include "util/alert.h"
+
+struct err_info {
+    int code;
+    int alert; /* TLS alert description sent for this error, -1 for none */
+    int fatal;
+    const char *text;
+};
+
+/* One row per error: its text, the alert a handshake failing with it sends
+ * (RFC 5246 section 7.2.2), and whether it ends the connection. */
+static const struct err_info g_errs[] = {
+    {TERN_OK, -1, 0, "success"},
+    {TERN_ERR_ARG, -1, 0, "invalid argument"},
+    {TERN_ERR_NOMEM, TERN_ALERT_INTERNAL_ERROR, 1, "out of memory"},
+    {TERN_ERR_BUFFER, -1, 0, "output buffer too small"},
+    {TERN_ERR_DECODE, TERN_ALERT_DECODE_ERROR, 1, "malformed or truncated input"},
+    {TERN_ERR_CRYPTO, TERN_ALERT_INTERNAL_ERROR, 1, "cryptographic library failure"},
+    {TERN_ERR_UNSUPPORTED, TERN_ALERT_HANDSHAKE_FAILURE, 1, "unsupported algorithm or feature"},
+    {TERN_ERR_BAD_RECORD_MAC, -1, 0, "record authentication failed"},
+    {TERN_ERR_REPLAY, -1, 0, "replayed or too old record"},
+    {TERN_ERR_EPOCH, -1, 0, "record from an epoch that cannot be read"},
+    {TERN_ERR_SEQ_EXHAUSTED, -1, 1, "sequence number space exhausted"},
+    {TERN_ERR_BAD_KEY_SHARE, TERN_ALERT_ILLEGAL_PARAMETER, 1, "invalid public key from peer"},
+    {TERN_ERR_BAD_SIGNATURE, TERN_ALERT_DECRYPT_ERROR, 1, "signature verification failed"},
+    {TERN_ERR_RECORD_OVERFLOW, TERN_ALERT_RECORD_OVERFLOW, 1, "record too large"},
+    {TERN_ERR_STATE, -1, 0, "call not allowed in the current state"},
+    {TERN_ERR_BAD_CREDENTIAL, -1, 0, "unusable key or credential"},
+};
+
+static const struct err_info *lookup(int err)
+{
+    for (size_t i = 0; i < sizeof(g_errs) / sizeof(g_errs[0]); i++) {
+        if (g_errs[i].code == err) {
+            return &g_errs[i];
+        }
+    }
+    return NULL;
+}
+
+const char *tern_strerror(int err)
+{
+    const struct err_info *e = lookup(err);
+    return e == NULL ? "unknown error" : e->text;
+}
+
+int tern_err_alert(int err)
+{
+    const struct err_info *e = lookup(err);
+    return e == NULL ? TERN_ALERT_INTERNAL_ERROR : e->alert;
+}
+
+int tern_err_is_fatal(int err)
+{
+    const struct err_info *e = lookup(err);
+    return e == NULL ? err < 0 : e->fatal;
+}

@@ -1,0 +1,60 @@
+/* DTLS 1.2 record header codec (RFC 6347 section 4.1):
+ *
+ *   struct {
+ *       ContentType type;               uint8
+ *       ProtocolVersion version;        uint16, 0xfefd for DTLS 1.2
+ *       uint16 epoch;
+ *       uint48 sequence_number;
+ *       uint16 length;
+ *       opaque fragment[DTLSCiphertext.length];
+ *   } DTLSCiphertext;
+ */
+#ifndef TERN_RECORD_HEADER_H
+#define TERN_RECORD_HEADER_H
+
+#include <stdint.h>
+
+#include "util/reader.h"
+#include "util/writer.h"
+
+enum tern_content_type {
+    TERN_CT_CHANGE_CIPHER_SPEC = 20,
+    TERN_CT_ALERT = 21,
+    TERN_CT_HANDSHAKE = 22,
+    TERN_CT_APPLICATION_DATA = 23,
+};
+
+#define TERN_DTLS10_VERSION 0xfeffu
+#define TERN_DTLS12_VERSION 0xfefdu
+
+#define TERN_REC12_HEADER_LEN 13
+/* RFC 5246 section 6.2.1: plaintext fragments are at most 2^14 bytes. */
+#define TERN_REC_MAX_PLAINTEXT 16384u
+/* RFC 5246 section 6.2.3: ciphertext at most 2^14 + 2048 bytes. */
+#define TERN_REC12_MAX_CIPHERTEXT (16384u + 2048u)
+/* The largest sequence number of an epoch (48 bits, RFC 6347 section 4.1). */
+#define TERN_REC_MAX_SEQ ((UINT64_C(1) << 48) - 1)
+
+struct tern_rec12_header {
+    uint8_t type;
+    uint16_t version;
+    uint16_t epoch;
+    uint64_t seq; /* 48 bits */
+    uint16_t length;
+};
+
+/* Whether type is a content type DTLS 1.2 carries (1) or not (0). */
+int tern_rec12_type_known(uint8_t type);
+
+/* Reads one record header from dgram and splits its fragment off into body.
+ * On failure dgram is unchanged.
+ * Errors: TERN_ERR_DECODE (fewer than 13 bytes, or length past the end of
+ * the datagram), TERN_ERR_RECORD_OVERFLOW (length above 2^14 + 2048). */
+int tern_rec12_header_parse(struct tern_reader *dgram, struct tern_rec12_header *h,
+                            struct tern_reader *body);
+
+/* Writes the 13-byte header h (h->seq must fit 48 bits, else the writer is
+ * flagged TERN_ERR_DECODE). */
+void tern_rec12_header_write(struct tern_writer *w, const struct tern_rec12_header *h);
+
+#endif

@@ -1,0 +1,133 @@
+/* The DTLS 1.2 record layer of one connection: read and write epochs, write
+ * sequence numbers, replay windows, and the walk over the records of a
+ * received datagram.
+ *
+ * Two epochs are kept per direction: the current one and the one before it.
+ * The writer needs the previous epoch to retransmit a flight that began
+ * before its ChangeCipherSpec; the reader needs it for the peer's
+ * retransmissions of such a flight (RFC 6347 section 4.1). Records of any
+ * other epoch are dropped, except that a record of the next epoch is handed
+ * back unopened so that the handshake can hold it until the keys exist.
+ *
+ * Invalid records are dropped silently and counted by reason (RFC 6347
+ * section 4.1.2.7); a bad record never harms the other records of its
+ * datagram. Nothing here allocates after the keys are installed. */
+#ifndef TERN_RECORD_REC12_H
+#define TERN_RECORD_REC12_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record/cipher.h"
+#include "record/header.h"
+#include "record/replay.h"
+#include "util/reader.h"
+
+/* Why a record was dropped. Counters are kept per reason. */
+enum tern_rec_drop {
+    TERN_DROP_MALFORMED = 0, /* header truncated or length past the datagram: rest of it dropped */
+    TERN_DROP_TOO_LONG,      /* length above the protocol limit */
+    TERN_DROP_BAD_TYPE,      /* unknown content type */
+    TERN_DROP_BAD_VERSION,   /* not a DTLS 1.x record, or not the negotiated version */
+    TERN_DROP_EPOCH,         /* epoch neither current, previous, nor next */
+    TERN_DROP_REPLAY,        /* sequence number seen before or left of the window */
+    TERN_DROP_AUTH,          /* failed AEAD authentication */
+    TERN_DROP_REASONS
+};
+
+/* One direction's state for one epoch. */
+struct tern_rec12_epoch {
+    uint16_t epoch;
+    uint8_t in_use;
+    uint8_t protected_;        /* 0: epoch 0, plaintext; 1: cipher is keyed */
+    uint64_t next_seq;         /* write side: the next sequence number to use */
+    struct tern_replay replay; /* read side, protected epochs only */
+    struct tern_rec_cipher cipher;
+};
+
+struct tern_rec12 {
+    uint16_t version;              /* record version written, and required on protected records */
+    struct tern_rec12_epoch rx[2]; /* [0] current, [1] previous */
+    struct tern_rec12_epoch tx[2];
+    uint64_t drops[TERN_DROP_REASONS];
+};
+
+/* A record handed out by tern_rec12_next(). data points into the datagram
+ * buffer passed to tern_rec12_iter_init() (decrypted in place). */
+struct tern_rec12_record {
+    uint8_t type;
+    uint16_t version;
+    uint16_t epoch;
+    uint64_t seq;
+    const uint8_t *data; /* plaintext, or for TERN_REC_NEXT_EPOCH the whole record */
+    size_t len;
+};
+
+/* What tern_rec12_next() found. */
+enum tern_rec_next {
+    TERN_REC_END = 0,        /* no more records in the datagram */
+    TERN_REC_PLAINTEXT = 1,  /* an authenticated (or epoch 0) record */
+    TERN_REC_NEXT_EPOCH = 2, /* a record of current epoch + 1, unopened (header included) */
+};
+
+/* Walks the records of one datagram. */
+struct tern_rec12_iter {
+    uint8_t *base;        /* the caller's datagram, decrypted in place */
+    struct tern_reader r; /* what remains of it */
+};
+
+/* Starts a record layer in epoch 0 (plaintext both ways) writing version. */
+void tern_rec12_init(struct tern_rec12 *rl, uint16_t version);
+
+/* Wipes every key and frees the AEAD contexts. Safe on a zeroed struct. */
+void tern_rec12_clear(struct tern_rec12 *rl);
+
+/* Installs keys for the next read (encrypt = 0) or write epoch: the current
+ * epoch becomes the previous one (the one before it is wiped), and the new
+ * epoch starts with sequence number 0 and an empty replay window.
+ * Errors: TERN_ERR_SEQ_EXHAUSTED (the epoch counter would wrap), and those of
+ * tern_rec_cipher_init(); on failure nothing changes. */
+int tern_rec12_set_rx_keys(struct tern_rec12 *rl, int alg, const uint8_t *key, size_t key_len,
+                           const uint8_t *iv, size_t iv_len);
+int tern_rec12_set_tx_keys(struct tern_rec12 *rl, int alg, const uint8_t *key, size_t key_len,
+                           const uint8_t *iv, size_t iv_len);
+
+/* Forgets the previous read epoch (once the handshake is over and the timer
+ * for the peer's retransmissions has run out). */
+void tern_rec12_drop_previous_rx(struct tern_rec12 *rl);
+
+/* The current write and read epochs. */
+uint16_t tern_rec12_tx_epoch(const struct tern_rec12 *rl);
+uint16_t tern_rec12_rx_epoch(const struct tern_rec12 *rl);
+
+/* Where the plaintext of a record written in epoch goes, counted from the
+ * start of the record (header and explicit nonce), and how many bytes the
+ * record adds after it (the tag). Errors: TERN_ERR_EPOCH. */
+int tern_rec12_layout(const struct tern_rec12 *rl, uint16_t epoch, size_t *prefix, size_t *suffix);
+
+/* Writes one record of type in epoch (current or previous write epoch) into
+ * rec. The pt_len plaintext bytes must already be at rec + prefix (see
+ * tern_rec12_layout()); the record is built around them in place. Returns the
+ * record length, or TERN_ERR_EPOCH (epoch not writable), TERN_ERR_SEQ_EXHAUSTED
+ * (the epoch's sequence numbers are used up: the keys must not be used
+ * again), TERN_ERR_BUFFER, TERN_ERR_RECORD_OVERFLOW, TERN_ERR_CRYPTO. */
+ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, uint8_t *rec,
+                           size_t cap, size_t pt_len);
+
+/* As tern_rec12_write(), copying the plaintext from pt (which must not
+ * overlap rec) first. */
+ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type,
+                                const uint8_t *pt, size_t pt_len, uint8_t *rec, size_t cap);
+
+/* Starts walking a received datagram. The buffer is modified in place
+ * (records are decrypted where they lie) and must outlive the walk. */
+void tern_rec12_iter_init(struct tern_rec12_iter *it, uint8_t *dgram, size_t len);
+
+/* Returns the next usable record of the datagram in *out, dropping and
+ * counting invalid ones on the way (RFC 6347 section 4.1.2.7). Authenticated
+ * records update the replay window of their epoch. Never fails: the result
+ * is one of enum tern_rec_next. */
+int tern_rec12_next(struct tern_rec12 *rl, struct tern_rec12_iter *it,
+                    struct tern_rec12_record *out);
+
+#endif
