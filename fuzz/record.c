@@ -12,31 +12,24 @@
 
 #include "crypto/aead.h"
 #include "record/rec12.h"
+#include "record_keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const int g_algs[] = {
-    TERN_AEAD_AES_128_GCM,   TERN_AEAD_AES_256_GCM,       TERN_AEAD_AES_128_CCM,
-    TERN_AEAD_AES_128_CCM_8, TERN_AEAD_CHACHA20_POLY1305,
-};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > 65536) {
         return 0;
     }
-    int alg = g_algs[data[0] % 5];
+    int alg = g_fuzz_algs[data[0] % FUZZ_N_ALGS];
     int two_epochs = (data[0] >> 4) & 1;
-    static const uint8_t key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
-                                    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
-    static const uint8_t iv[12] = {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
-                                   0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab};
     struct tern_rec12 rl;
     tern_rec12_init(&rl, 0xfefd);
     size_t key_len = tern_aead_key_len(alg);
     size_t iv_len = tern_rec_cipher_iv_len(alg);
-    if (tern_rec12_set_rx_keys(&rl, alg, key, key_len, iv, iv_len) != 0 ||
-        (two_epochs && tern_rec12_set_rx_keys(&rl, alg, key, key_len, iv, iv_len) != 0)) {
+    if (tern_rec12_set_rx_keys(&rl, alg, g_fuzz_key, key_len, g_fuzz_iv, iv_len) != 0 ||
+        (two_epochs &&
+         tern_rec12_set_rx_keys(&rl, alg, g_fuzz_key, key_len, g_fuzz_iv, iv_len) != 0)) {
         abort();
     }
     size_t len = size - 1;

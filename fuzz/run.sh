@@ -8,7 +8,7 @@ fuzzer=$1 corpus=$2 seconds=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Crash inputs are kept (outside the source tree) so they can become regressions.
-artifacts=${TERN_FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts/$(basename "$fuzzer")}
+artifacts=${TERN_FUZZ_ARTIFACTS:-$(dirname "$fuzzer")/artifacts/$(basename "$fuzzer")}
 mkdir -p "$work/corpus" "$artifacts"
 cp -r "$corpus"/. "$work/corpus/"
 dict=$(dirname "$corpus")/../$(basename "$corpus").dict

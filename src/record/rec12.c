@@ -142,7 +142,7 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
 }
 
 ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type,
-                                const uint8_t *pt, size_t pt_len, uint8_t *rec, size_t cap)
+                                const void *pt, size_t pt_len, uint8_t *rec, size_t cap)
 {
     size_t prefix;
     size_t suffix;
@@ -210,6 +210,11 @@ static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const 
          * discards duplicates by message_seq instead. */
         if (h->length > TERN_REC_MAX_PLAINTEXT) {
             return drop(rl, TERN_DROP_TOO_LONG);
+        }
+        /* Application data only ever travels under keys (RFC 5246 section
+         * 7.4.9: not before Finished); unprotected, it is a forgery. */
+        if (h->type == TERN_CT_APPLICATION_DATA) {
+            return drop(rl, TERN_DROP_UNPROTECTED);
         }
         out->data = body->p;
         out->len = body->len;

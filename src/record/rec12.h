@@ -32,6 +32,7 @@ enum tern_rec_drop {
     TERN_DROP_EPOCH,         /* epoch neither current, previous, nor next */
     TERN_DROP_REPLAY,        /* sequence number seen before or left of the window */
     TERN_DROP_AUTH,          /* failed AEAD authentication */
+    TERN_DROP_UNPROTECTED,   /* application data in an epoch without keys */
     TERN_DROP_REASONS
 };
 
@@ -117,7 +118,7 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
 /* As tern_rec12_write(), copying the plaintext from pt (which must not
  * overlap rec) first. */
 ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type,
-                                const uint8_t *pt, size_t pt_len, uint8_t *rec, size_t cap);
+                                const void *pt, size_t pt_len, uint8_t *rec, size_t cap);
 
 /* Starts walking a received datagram. The buffer is modified in place
  * (records are decrypted where they lie) and must outlive the walk. */

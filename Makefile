@@ -1,0 +1,71 @@
+# tern: the front door. Every target configures and builds with CMake + Ninja
+# in build/<flavour>-<compiler>, so gcc and clang builds live side by side.
+#
+#   make            build (release with debug info)
+#   make demo       install what is missing, build, run the demonstration
+#   make check      install what is missing, build with ASan+UBSan, run ctest
+#   make check CC=clang
+#   make bench      run the benchmarks (release build)
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make install    install into PREFIX (DESTDIR respected)
+#   make clean
+
+CC ?= cc
+PREFIX ?= /usr/local
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+cc_name := $(notdir $(firstword $(CC)))
+REL := build/release-$(cc_name)
+CHK := build/check-$(cc_name)
+FUZ := build/fuzz-clang
+
+CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
+
+.PHONY: all build demo check deps deps-check bench fuzz fuzz-build install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-check:
+	@scripts/deps.sh check
+
+build: deps
+	@cmake -S . -B $(REL) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(REL) -j $(JOBS)
+
+demo: deps build
+	@scripts/demo.sh $(REL)
+
+# The fuzz targets need clang's libFuzzer; make check builds them once and
+# ctest smoke-runs each for FUZZ_SMOKE_SECONDS.
+fuzz-build: deps-check
+	@cmake -S . -B $(FUZ) -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTERN_FUZZ=ON -DTERN_SANITIZE=ON -DTERN_BUILD_TESTS=OFF -DTERN_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(FUZ) -j $(JOBS)
+
+check: deps-check fuzz-build
+	@cmake -S . -B $(CHK) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON \
+	  -DTERN_FUZZ_DIR=$(CURDIR)/$(FUZ) -DTERN_FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) >/dev/null
+	@cmake --build $(CHK) -j $(JOBS)
+	@cd $(CHK) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@$(REL)/bench/bench-record
+
+fuzz: fuzz-build
+	@set -e; for f in $(FUZ)/fuzz/fuzz-*; do \
+	  name=$${f##*/fuzz-}; echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	  TERN_FUZZ_ARTIFACTS=$(CURDIR)/build/fuzz-artifacts/$$name \
+	    fuzz/run.sh $$f fuzz/corpus/$$name $(FUZZ_SECONDS); \
+	done
+
+install: build
+	@cmake --install $(REL) --prefix $(PREFIX)
+
+clean:
+	rm -rf build

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what tern needs to build and test on Debian 12 (bookworm), and
+# nothing when it is all there already. Prints what it installs. As a user who
+# is not root it installs nothing and prints the exact apt-get line to run.
+#
+# usage: scripts/deps.sh [build|check|fuzz]   (default: check)
+set -euo pipefail
+
+need=${1:-check}
+
+build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev)
+# The test suite also drives real DTLS peers and builds the fuzz targets with
+# clang's libFuzzer.
+check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev)
+
+case "$need" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  check|fuzz) pkgs=("${check_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|fuzz]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "tern needs these Debian packages: ${missing[*]}" >&2
+  echo "Run as root:  apt-get update && $line" >&2
+  exit 1
+fi
+
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends "${missing[@]}"
