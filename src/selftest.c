@@ -218,8 +218,8 @@ static int ecdh_agree(int group)
 {
     struct tern_kex a;
     struct tern_kex b;
-    uint8_t s1[48];
-    uint8_t s2[48];
+    uint8_t s1[48] = {0};
+    uint8_t s2[48] = {0};
     size_t l1 = 0;
     size_t l2 = 0;
     int rc = tern_kex_generate(&a, group, NULL);
@@ -320,7 +320,6 @@ static int st_record(void)
     struct tern_rec12 tx;
     struct tern_rec12 rx;
     uint8_t dgram[128];
-    uint8_t copy[128];
     tern_rec12_init(&tx, TERN_DTLS12_VERSION);
     tern_rec12_init(&rx, TERN_DTLS12_VERSION);
     int rc = tern_rec12_set_tx_keys(&tx, TERN_AEAD_AES_128_GCM, key, 16, iv, 4);
@@ -333,6 +332,7 @@ static int st_record(void)
                                   sizeof(msg), dgram, sizeof(dgram));
     }
     if (n > 0) {
+        uint8_t copy[128];
         memcpy(copy, dgram, (size_t)n);
         copy[n - 1] ^= 0x80;
         struct tern_rec12_iter it;

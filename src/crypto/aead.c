@@ -13,7 +13,7 @@
 
 /* A non-NULL pointer for zero-length updates: some modes treat a NULL input
  * as "finish" rather than "no data". */
-static uint8_t g_empty[1];
+static uint8_t g_empty[1] = {0};
 
 size_t tern_aead_key_len(int alg)
 {
@@ -163,8 +163,9 @@ int tern_aead_open(struct tern_aead *a, const uint8_t nonce[TERN_AEAD_NONCE_LEN]
     EVP_CIPHER_CTX *ctx = a->ctx;
     int outl;
     uint8_t *data = len > 0 ? buf : g_empty;
-    /* libcrypto's ctrl takes a non-const tag; it only reads it. */
-    void *expected = (void *)(uintptr_t)tag;
+    /* libcrypto's ctrl takes a writable tag pointer; hand it a copy. */
+    uint8_t expected[TERN_AEAD_MAX_TAG_LEN];
+    memcpy(expected, tag, a->tag_len);
     if (EVP_DecryptInit_ex(ctx, NULL, NULL, NULL, nonce) != 1) {
         return TERN_ERR_CRYPTO;
     }

@@ -156,7 +156,7 @@ int tern_hmac_init(struct tern_hmac *m, int alg, const uint8_t *key, size_t key_
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)name, 0);
     params[1] = OSSL_PARAM_construct_end();
     /* A zero-length key still needs a non-NULL pointer: NULL means "keep the old key". */
-    static const uint8_t empty_key[1];
+    static const uint8_t empty_key[1] = {0};
     if (EVP_MAC_init(ctx, key_len > 0 ? key : empty_key, key_len, params) != 1) {
         EVP_MAC_CTX_free(ctx);
         return TERN_ERR_CRYPTO;

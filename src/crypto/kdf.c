@@ -97,7 +97,7 @@ int tern_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
         out_len > 255 * tern_hash_len(alg) || (info == NULL && info_len > 0)) {
         return TERN_ERR_ARG;
     }
-    static const uint8_t empty[1];
+    static const uint8_t empty[1] = {0};
     int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
     OSSL_PARAM params[5];
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0);

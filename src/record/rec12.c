@@ -141,8 +141,8 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
     return n;
 }
 
-ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type,
-                                const void *pt, size_t pt_len, uint8_t *rec, size_t cap)
+ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, const void *pt,
+                                size_t pt_len, uint8_t *rec, size_t cap)
 {
     size_t prefix;
     size_t suffix;

@@ -117,8 +117,8 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
 
 /* As tern_rec12_write(), copying the plaintext from pt (which must not
  * overlap rec) first. */
-ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type,
-                                const void *pt, size_t pt_len, uint8_t *rec, size_t cap);
+ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, const void *pt,
+                                size_t pt_len, uint8_t *rec, size_t cap);
 
 /* Starts walking a received datagram. The buffer is modified in place
  * (records are decrypted where they lie) and must outlive the walk. */
