@@ -30,6 +30,14 @@ static const struct err_info g_errs[] = {
     {TERN_ERR_RECORD_OVERFLOW, TERN_ALERT_RECORD_OVERFLOW, 1, "record too large"},
     {TERN_ERR_STATE, -1, 0, "call not allowed in the current state"},
     {TERN_ERR_BAD_CREDENTIAL, -1, 0, "unusable key or credential"},
+    {TERN_ERR_UNSUPPORTED_EXTENSION, TERN_ALERT_UNSUPPORTED_EXTENSION, 1,
+     "peer sent an extension where it is not allowed"},
+    {TERN_ERR_ILLEGAL_PARAMETER, TERN_ALERT_ILLEGAL_PARAMETER, 1,
+     "peer sent a value that is not allowed"},
+    {TERN_ERR_HANDSHAKE_FAILURE, TERN_ALERT_HANDSHAKE_FAILURE, 1,
+     "no acceptable parameters in common with the peer"},
+    {TERN_ERR_UNEXPECTED_MESSAGE, TERN_ALERT_UNEXPECTED_MESSAGE, 1,
+     "message not allowed in the current state"},
 };
 
 static const struct err_info *lookup(int err)

@@ -45,6 +45,14 @@ enum tern_err {
     TERN_ERR_STATE = -14,
     /* A key, certificate or other credential could not be parsed or does not fit. */
     TERN_ERR_BAD_CREDENTIAL = -15,
+    /* The peer sent an extension where it is not allowed. */
+    TERN_ERR_UNSUPPORTED_EXTENSION = -16,
+    /* A field from the peer is well formed but has a value that is not allowed. */
+    TERN_ERR_ILLEGAL_PARAMETER = -17,
+    /* The two sides share no acceptable set of parameters (suite, group, ...). */
+    TERN_ERR_HANDSHAKE_FAILURE = -18,
+    /* A message arrived that is not allowed in the current state. */
+    TERN_ERR_UNEXPECTED_MESSAGE = -19,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

@@ -2,6 +2,7 @@
 #ifndef TERN_TERN_H
 #define TERN_TERN_H
 
+#include <tern/cookie.h>
 #include <tern/defs.h>
 #include <tern/err.h>
 #include <tern/selftest.h>

@@ -1,0 +1,185 @@
+/* The stateless cookie gate (include/tern/cookie.h). */
+#include <tern/cookie.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "crypto/hash.h"
+#include "crypto/rng.h"
+#include "handshake/header.h"
+#include "handshake/hello.h"
+#include "record/header.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+#define COOKIE_LEN 32 /* HMAC-SHA-256 output */
+#define PEER_MAX   128
+/* record header + handshake header + version + cookie length byte + cookie */
+#define HVR_LEN (TERN_REC12_HEADER_LEN + TERN_HS_HEADER_LEN + 2 + 1 + COOKIE_LEN)
+
+struct tern_cookie {
+    struct tern_hmac current;
+    struct tern_hmac previous; /* ctx NULL until the first rotation */
+};
+
+static int make_key(struct tern_hmac *m, const uint8_t *secret, size_t secret_len)
+{
+    uint8_t random_secret[32];
+    if (secret == NULL) {
+        TERN_TRY(tern_rng_bytes(NULL, random_secret, sizeof(random_secret)));
+        secret = random_secret;
+        secret_len = sizeof(random_secret);
+    }
+    int rc = TERN_ERR_ARG;
+    if (secret_len >= TERN_COOKIE_SECRET_MIN && secret_len <= TERN_COOKIE_SECRET_MAX) {
+        rc = tern_hmac_init(m, TERN_HASH_SHA256, secret, secret_len);
+    }
+    tern_zeroize(random_secret, sizeof(random_secret));
+    return rc;
+}
+
+int tern_cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t secret_len)
+{
+    if (out == NULL) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    struct tern_cookie *g = calloc(1, sizeof(*g));
+    if (g == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    int rc = make_key(&g->current, secret, secret_len);
+    if (rc != TERN_OK) {
+        free(g);
+        return rc;
+    }
+    *out = g;
+    return TERN_OK;
+}
+
+void tern_cookie_free(struct tern_cookie *gate)
+{
+    if (gate == NULL) {
+        return;
+    }
+    tern_hmac_clear(&gate->current);
+    tern_hmac_clear(&gate->previous);
+    free(gate);
+}
+
+int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t secret_len)
+{
+    if (gate == NULL) {
+        return TERN_ERR_ARG;
+    }
+    struct tern_hmac next;
+    TERN_TRY(make_key(&next, secret, secret_len));
+    tern_hmac_clear(&gate->previous);
+    gate->previous = gate->current;
+    gate->current = next;
+    return TERN_OK;
+}
+
+/* Cookie = HMAC(secret, peer || client_version || random || session_id ||
+ * cipher_suites || compression_methods): RFC 6347 section 4.2.1 suggests
+ * HMAC(Secret, Client-IP, Client-Parameters), and these are the parameters
+ * the client "MUST use the same [...] as it did in the original ClientHello".
+ * Each variable field keeps its length prefix so fields cannot slide. */
+static int compute(struct tern_hmac *key, const void *peer, size_t peer_len,
+                   const struct tern_client_hello *ch, uint8_t out[COOKIE_LEN])
+{
+    uint8_t peer_len_byte = (uint8_t)peer_len;
+    uint8_t version[2] = {(uint8_t)(ch->version >> 8), (uint8_t)ch->version};
+    uint8_t sid_len = (uint8_t)ch->session_id.len;
+    uint8_t suites_len[2] = {(uint8_t)(ch->suites.len >> 8), (uint8_t)ch->suites.len};
+    uint8_t comp_len = (uint8_t)ch->compression.len;
+    const struct tern_span parts[] = {
+        {&peer_len_byte, 1}, {peer, peer_len},
+        {version, 2},        {ch->random, TERN_RANDOM_LEN},
+        {&sid_len, 1},       {ch->session_id.p, ch->session_id.len},
+        {suites_len, 2},     {ch->suites.p, ch->suites.len},
+        {&comp_len, 1},      {ch->compression.p, ch->compression.len},
+    };
+    return tern_hmac_compute(key, parts, sizeof(parts) / sizeof(parts[0]), out);
+}
+
+/* Finds an unfragmented epoch-0 ClientHello in the first record. */
+static int find_client_hello(const uint8_t *dgram, size_t len, struct tern_rec12_header *rec,
+                             struct tern_hs_header *hs, struct tern_client_hello *ch)
+{
+    struct tern_reader r;
+    struct tern_reader body;
+    struct tern_reader frag;
+    tern_r_init(&r, dgram, len);
+    TERN_TRY(tern_rec12_header_parse(&r, rec, &body));
+    /* RFC 6347 section 4.1: every DTLS version has major 0xfe; the first
+     * ClientHello may carry DTLS 1.0 in its record. */
+    TERN_ENSURE(rec->type == TERN_CT_HANDSHAKE && rec->epoch == 0 && (rec->version >> 8) == 0xfe,
+                TERN_ERR_DECODE);
+    TERN_TRY(tern_hs_header_parse(&body, hs, &frag));
+    TERN_ENSURE(hs->type == TERN_HS_CLIENT_HELLO && tern_hs_header_unfragmented(hs),
+                TERN_ERR_DECODE);
+    return tern_client_hello_parse(frag, ch);
+}
+
+static int write_hvr(const struct tern_rec12_header *rec, const struct tern_hs_header *hs,
+                     const uint8_t cookie[COOKIE_LEN], uint8_t *out, size_t cap, size_t *out_len)
+{
+    struct tern_writer w;
+    tern_w_init(&w, out, cap);
+    /* RFC 6347 section 4.2.1: the HelloVerifyRequest reuses the record
+     * sequence number of the ClientHello (and, per erratum 5186, its
+     * message_seq), so repeated cookie exchanges never duplicate numbers. */
+    struct tern_rec12_header rh = {TERN_CT_HANDSHAKE, TERN_DTLS10_VERSION, 0, rec->seq,
+                                   TERN_HS_HEADER_LEN + 2 + 1 + COOKIE_LEN};
+    struct tern_hs_header hh = {TERN_HS_HELLO_VERIFY_REQUEST, 2 + 1 + COOKIE_LEN, hs->message_seq,
+                                0, 2 + 1 + COOKIE_LEN};
+    tern_rec12_header_write(&w, &rh);
+    tern_hs_header_write(&w, &hh);
+    tern_hello_verify_write(&w, cookie, COOKIE_LEN);
+    TERN_TRY(tern_w_finish(&w));
+    *out_len = w.len;
+    return TERN_OK;
+}
+
+int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len, const void *peer,
+                      size_t peer_len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (gate == NULL || dgram == NULL || peer == NULL || peer_len == 0 || peer_len > PEER_MAX ||
+        out_len == NULL) {
+        return TERN_ERR_ARG;
+    }
+    *out_len = 0;
+    struct tern_rec12_header rec;
+    struct tern_hs_header hs;
+    struct tern_client_hello ch;
+    if (find_client_hello(dgram, len, &rec, &hs, &ch) != TERN_OK) {
+        return TERN_COOKIE_DROP;
+    }
+    uint8_t want[COOKIE_LEN];
+    if (ch.cookie.len == COOKIE_LEN) {
+        TERN_TRY(compute(&gate->current, peer, peer_len, &ch, want));
+        int ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
+        if (!ok && gate->previous.ctx != NULL) {
+            TERN_TRY(compute(&gate->previous, peer, peer_len, &ch, want));
+            ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
+        }
+        if (ok) {
+            return TERN_COOKIE_VERIFIED;
+        }
+    }
+    /* No cookie, or a stale or forged one: answer with a fresh cookie, but
+     * never with more bytes than the ClientHello's record brought
+     * (amplification, RFC 6347 section 4.2.1). */
+    if ((size_t)TERN_REC12_HEADER_LEN + rec.length < HVR_LEN) {
+        return TERN_COOKIE_DROP;
+    }
+    if (out == NULL || cap < HVR_LEN) {
+        return TERN_ERR_BUFFER;
+    }
+    TERN_TRY(compute(&gate->current, peer, peer_len, &ch, want));
+    TERN_TRY(write_hvr(&rec, &hs, want, out, cap, out_len));
+    return TERN_COOKIE_SEND;
+}

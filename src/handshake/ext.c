@@ -1,0 +1,159 @@
+#include "handshake/ext.h"
+
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "util/guard.h"
+
+/* Which known extension may appear in which hello. An extension a server
+ * may only echo is listed for both; whether the client offered it is the
+ * state machine's check. */
+static const struct {
+    uint16_t type;
+    uint8_t index;
+    uint8_t allowed;
+} g_ext_table[] = {
+    {TERN_EXT_SERVER_NAME, TERN_EXTI_SERVER_NAME,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS, TERN_EXT_IN_CLIENT_HELLO},
+    {TERN_EXT_EC_POINT_FORMATS, TERN_EXTI_EC_POINT_FORMATS,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_SIGNATURE_ALGORITHMS, TERN_EXTI_SIGNATURE_ALGORITHMS, TERN_EXT_IN_CLIENT_HELLO},
+    {TERN_EXT_USE_SRTP, TERN_EXTI_USE_SRTP, TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_ALPN, TERN_EXTI_ALPN, TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_CLIENT_CERT_TYPE, TERN_EXTI_CLIENT_CERT_TYPE,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_SERVER_CERT_TYPE, TERN_EXTI_SERVER_CERT_TYPE,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_ENCRYPT_THEN_MAC, TERN_EXTI_ENCRYPT_THEN_MAC,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_EXTENDED_MASTER_SECRET, TERN_EXTI_EXTENDED_MASTER_SECRET,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_RECORD_SIZE_LIMIT, TERN_EXTI_RECORD_SIZE_LIMIT,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_SESSION_TICKET, TERN_EXTI_SESSION_TICKET,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_CONNECTION_ID, TERN_EXTI_CONNECTION_ID,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+    {TERN_EXT_RENEGOTIATION_INFO, TERN_EXTI_RENEGOTIATION_INFO,
+     TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
+};
+
+int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *out)
+{
+    struct tern_reader r = *block;
+    uint16_t seen[TERN_EXT_MAX_COUNT];
+    size_t n = 0;
+    memset(out, 0, sizeof(*out));
+    while (tern_r_left(&r) > 0) {
+        uint16_t type;
+        struct tern_reader body;
+        TERN_TRY(tern_r_u16(&r, &type));
+        TERN_TRY(tern_r_vec16(&r, &body));
+        TERN_ENSURE(n < TERN_EXT_MAX_COUNT, TERN_ERR_DECODE);
+        /* RFC 5246 section 7.4.1.4: "There MUST NOT be more than one
+         * extension of the same type." */
+        for (size_t i = 0; i < n; i++) {
+            TERN_ENSURE(seen[i] != type, TERN_ERR_DECODE);
+        }
+        seen[n++] = type;
+        for (size_t i = 0; i < sizeof(g_ext_table) / sizeof(g_ext_table[0]); i++) {
+            if (g_ext_table[i].type != type) {
+                continue;
+            }
+            TERN_ENSURE((g_ext_table[i].allowed & msg) != 0, TERN_ERR_UNSUPPORTED_EXTENSION);
+            out->present |= 1u << g_ext_table[i].index;
+            out->body[g_ext_table[i].index] = body;
+            break;
+        }
+    }
+    *block = r;
+    return TERN_OK;
+}
+
+int tern_ext_server_name_parse(struct tern_reader body, struct tern_reader *host)
+{
+    struct tern_reader list;
+    TERN_TRY(tern_r_vec16(&body, &list));
+    TERN_TRY(tern_r_end(&body));
+    TERN_ENSURE(tern_r_left(&list) > 0, TERN_ERR_DECODE);
+    int found = 0;
+    tern_r_init(host, NULL, 0);
+    while (tern_r_left(&list) > 0) {
+        uint8_t name_type;
+        struct tern_reader name;
+        TERN_TRY(tern_r_u8(&list, &name_type));
+        TERN_TRY(tern_r_vec16(&list, &name));
+        if (name_type != 0) {
+            continue; /* no other name types are defined; ignore them */
+        }
+        /* RFC 6066 section 3: at most one name of each type; a DNS host
+         * name is 1..255 bytes. */
+        TERN_ENSURE(!found, TERN_ERR_DECODE);
+        TERN_ENSURE(name.len >= 1 && name.len <= 255, TERN_ERR_DECODE);
+        *host = name;
+        found = 1;
+    }
+    return TERN_OK;
+}
+
+int tern_ext_u16_list_parse(struct tern_reader body, struct tern_reader *list)
+{
+    TERN_TRY(tern_r_vec16(&body, list));
+    TERN_TRY(tern_r_end(&body));
+    TERN_ENSURE(list->len >= 2 && list->len % 2 == 0, TERN_ERR_DECODE);
+    return TERN_OK;
+}
+
+int tern_ext_point_formats_parse(struct tern_reader body, int *has_uncompressed)
+{
+    struct tern_reader list;
+    TERN_TRY(tern_r_vec8(&body, &list));
+    TERN_TRY(tern_r_end(&body));
+    TERN_ENSURE(list.len >= 1, TERN_ERR_DECODE);
+    *has_uncompressed = 0;
+    while (tern_r_left(&list) > 0) {
+        uint8_t f;
+        TERN_TRY(tern_r_u8(&list, &f));
+        if (f == 0) {
+            *has_uncompressed = 1;
+        }
+    }
+    return TERN_OK;
+}
+
+int tern_ext_empty_parse(struct tern_reader body)
+{
+    return tern_r_end(&body);
+}
+
+int tern_ext_renegotiation_info_parse(struct tern_reader body, struct tern_reader *verify_data)
+{
+    TERN_TRY(tern_r_vec8(&body, verify_data));
+    return tern_r_end(&body);
+}
+
+int tern_ext_record_size_limit_parse(struct tern_reader body, uint16_t *limit)
+{
+    uint16_t v;
+    TERN_TRY(tern_r_u16(&body, &v));
+    TERN_TRY(tern_r_end(&body));
+    /* RFC 8449 section 4: "Endpoints MUST NOT send a value smaller than 64
+     * [...] MUST treat receipt of a smaller value as a fatal error" with an
+     * illegal_parameter alert. */
+    TERN_ENSURE(v >= 64, TERN_ERR_ILLEGAL_PARAMETER);
+    *limit = v;
+    return TERN_OK;
+}
+
+int tern_u16_list_contains(struct tern_reader list, uint16_t v)
+{
+    uint16_t x;
+    while (tern_r_u16(&list, &x) == TERN_OK) {
+        if (x == v) {
+            return 1;
+        }
+    }
+    return 0;
+}
