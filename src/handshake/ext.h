@@ -73,7 +73,7 @@ int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *o
 
 static inline int tern_exts_has(const struct tern_exts *e, enum tern_ext_index i)
 {
-    return (e->present >> i) & 1u;
+    return (int)((e->present >> i) & 1u);
 }
 
 /* The body decoders. Each consumes the whole body and fails on leftovers.

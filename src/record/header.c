@@ -17,29 +17,49 @@ int tern_rec12_type_known(uint8_t type)
     }
 }
 
+/* The 13 header bytes are taken from the reader in one bounds-checked read
+ * and decoded at fixed offsets: the record path runs once per datagram and
+ * this is its hottest parse. */
 int tern_rec12_header_parse(struct tern_reader *dgram, struct tern_rec12_header *h,
                             struct tern_reader *body)
 {
     struct tern_reader r = *dgram;
-    struct tern_rec12_header tmp;
-    TERN_TRY(tern_r_u8(&r, &tmp.type));
-    TERN_TRY(tern_r_u16(&r, &tmp.version));
-    TERN_TRY(tern_r_u16(&r, &tmp.epoch));
-    TERN_TRY(tern_r_u48(&r, &tmp.seq));
-    TERN_TRY(tern_r_u16(&r, &tmp.length));
+    const uint8_t *b;
+    TERN_TRY(tern_r_bytes(&r, TERN_REC12_HEADER_LEN, &b));
+    uint16_t length = (uint16_t)(b[11] << 8 | b[12]);
     /* RFC 5246 section 6.2.3: "The length MUST NOT exceed 2^14 + 2048." */
-    TERN_ENSURE(tmp.length <= TERN_REC12_MAX_CIPHERTEXT, TERN_ERR_RECORD_OVERFLOW);
-    TERN_TRY(tern_r_sub(&r, tmp.length, body));
-    *h = tmp;
+    TERN_ENSURE(length <= TERN_REC12_MAX_CIPHERTEXT, TERN_ERR_RECORD_OVERFLOW);
+    TERN_TRY(tern_r_sub(&r, length, body));
+    h->type = b[0];
+    h->version = (uint16_t)(b[1] << 8 | b[2]);
+    h->epoch = (uint16_t)(b[3] << 8 | b[4]);
+    h->seq = 0;
+    for (size_t i = 5; i < 11; i++) {
+        h->seq = h->seq << 8 | b[i];
+    }
+    h->length = length;
     *dgram = r;
     return TERN_OK;
 }
 
 void tern_rec12_header_write(struct tern_writer *w, const struct tern_rec12_header *h)
 {
-    tern_w_u8(w, h->type);
-    tern_w_u16(w, h->version);
-    tern_w_u16(w, h->epoch);
-    tern_w_u48(w, h->seq);
-    tern_w_u16(w, h->length);
+    if (h->seq > TERN_REC_MAX_SEQ) {
+        w->err = w->err != 0 ? w->err : TERN_ERR_DECODE;
+        return;
+    }
+    uint8_t *b = tern_w_reserve(w, TERN_REC12_HEADER_LEN);
+    if (b == NULL) {
+        return;
+    }
+    b[0] = h->type;
+    b[1] = (uint8_t)(h->version >> 8);
+    b[2] = (uint8_t)h->version;
+    b[3] = (uint8_t)(h->epoch >> 8);
+    b[4] = (uint8_t)h->epoch;
+    for (size_t i = 0; i < 6; i++) {
+        b[5 + i] = (uint8_t)(h->seq >> (40 - 8 * i));
+    }
+    b[11] = (uint8_t)(h->length >> 8);
+    b[12] = (uint8_t)h->length;
 }

@@ -70,17 +70,6 @@ int tern_r_u64(struct tern_reader *r, uint64_t *out)
     return read_be(r, 8, out);
 }
 
-int tern_r_bytes(struct tern_reader *r, size_t n, const uint8_t **out)
-{
-    if (r->len < n) {
-        return TERN_ERR_DECODE;
-    }
-    *out = r->p;
-    r->p += n;
-    r->len -= n;
-    return TERN_OK;
-}
-
 int tern_r_copy(struct tern_reader *r, void *out, size_t n)
 {
     const uint8_t *src;
@@ -95,17 +84,6 @@ int tern_r_skip(struct tern_reader *r, size_t n)
 {
     const uint8_t *unused;
     return tern_r_bytes(r, n, &unused);
-}
-
-int tern_r_sub(struct tern_reader *r, size_t n, struct tern_reader *sub)
-{
-    const uint8_t *src;
-    int rc = tern_r_bytes(r, n, &src);
-    if (rc == TERN_OK) {
-        sub->p = src;
-        sub->len = n;
-    }
-    return rc;
 }
 
 static int read_vec(struct tern_reader *r, size_t width, struct tern_reader *sub)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tern/err.h>
+
 struct tern_reader {
     const uint8_t *p; /* next unread byte (borrowed) */
     size_t len;       /* bytes remaining */
@@ -36,8 +38,18 @@ int tern_r_u48(struct tern_reader *r, uint64_t *out);
 int tern_r_u64(struct tern_reader *r, uint64_t *out);
 
 /* Borrows the next n bytes: *out points into the reader's memory.
- * Errors: TERN_ERR_DECODE when fewer than n bytes remain. */
-int tern_r_bytes(struct tern_reader *r, size_t n, const uint8_t **out);
+ * Errors: TERN_ERR_DECODE when fewer than n bytes remain. Inline: the
+ * record path calls it once per record. */
+static inline int tern_r_bytes(struct tern_reader *r, size_t n, const uint8_t **out)
+{
+    if (r->len < n) {
+        return TERN_ERR_DECODE;
+    }
+    *out = r->p;
+    r->p += n;
+    r->len -= n;
+    return TERN_OK;
+}
 
 /* Copies the next n bytes into out (which must hold n bytes).
  * Errors: TERN_ERR_DECODE. */
@@ -47,7 +59,16 @@ int tern_r_copy(struct tern_reader *r, void *out, size_t n);
 int tern_r_skip(struct tern_reader *r, size_t n);
 
 /* Splits the next n bytes off into sub. Errors: TERN_ERR_DECODE. */
-int tern_r_sub(struct tern_reader *r, size_t n, struct tern_reader *sub);
+static inline int tern_r_sub(struct tern_reader *r, size_t n, struct tern_reader *sub)
+{
+    const uint8_t *src;
+    int rc = tern_r_bytes(r, n, &src);
+    if (rc == TERN_OK) {
+        sub->p = src;
+        sub->len = n;
+    }
+    return rc;
+}
 
 /* Reads an 8/16/24-bit length and splits that many bytes off into sub
  * (TLS opaque vectors, RFC 5246 section 4.3). On failure nothing is consumed,

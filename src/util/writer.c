@@ -15,20 +15,6 @@ static void put_be(struct tern_writer *w, uint64_t v, size_t n)
     }
 }
 
-uint8_t *tern_w_reserve(struct tern_writer *w, size_t n)
-{
-    if (w->err != 0) {
-        return NULL;
-    }
-    if (w->cap - w->len < n) {
-        w->err = TERN_ERR_BUFFER;
-        return NULL;
-    }
-    uint8_t *dst = w->buf + w->len;
-    w->len += n;
-    return dst;
-}
-
 void tern_w_u8(struct tern_writer *w, uint8_t v)
 {
     put_be(w, v, 1);

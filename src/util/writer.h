@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tern/err.h>
+
 struct tern_writer {
     uint8_t *buf; /* caller-owned output */
     size_t cap;   /* bytes available at buf */
@@ -42,7 +44,19 @@ void tern_w_bytes(struct tern_writer *w, const void *p, size_t n);
 
 /* Returns a pointer to the next n bytes of the buffer for the caller to fill
  * (for example in-place encryption), or NULL after flagging overflow. */
-uint8_t *tern_w_reserve(struct tern_writer *w, size_t n);
+static inline uint8_t *tern_w_reserve(struct tern_writer *w, size_t n)
+{
+    if (w->err != 0) {
+        return NULL;
+    }
+    if (w->cap - w->len < n) {
+        w->err = TERN_ERR_BUFFER;
+        return NULL;
+    }
+    uint8_t *dst = w->buf + w->len;
+    w->len += n;
+    return dst;
+}
 
 /* Opens a vector with an 8/16/24-bit length prefix (written as zero for now). */
 struct tern_w_mark tern_w_open8(struct tern_writer *w);
