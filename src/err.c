@@ -38,6 +38,18 @@ static const struct err_info g_errs[] = {
      "no acceptable parameters in common with the peer"},
     {TERN_ERR_UNEXPECTED_MESSAGE, TERN_ALERT_UNEXPECTED_MESSAGE, 1,
      "message not allowed in the current state"},
+    {TERN_ERR_TIMEOUT, -1, 1, "handshake timed out"},
+    {TERN_ERR_PEER_ALERT, -1, 1, "peer sent a fatal alert"},
+    {TERN_ERR_CLOSED, -1, 1, "connection closed"},
+    {TERN_ERR_UNKNOWN_PSK_IDENTITY, TERN_ALERT_UNKNOWN_PSK_IDENTITY, 1,
+     "no pre-shared key for the peer's identity"},
+    {TERN_ERR_BAD_FINISHED, TERN_ALERT_DECRYPT_ERROR, 1,
+     "peer's Finished did not verify (different pre-shared keys?)"},
+    {TERN_ERR_NO_EXTENDED_MASTER_SECRET, TERN_ALERT_HANDSHAKE_FAILURE, 1,
+     "peer does not support the extended master secret"},
+    {TERN_ERR_RENEGOTIATION, TERN_ALERT_NO_RENEGOTIATION, 0, "peer attempted renegotiation"},
+    {TERN_ERR_WANT_MORE, -1, 0, "nothing to do until more input or time passes"},
+    {TERN_ERR_ABORTED, TERN_ALERT_USER_CANCELED, 1, "handshake aborted by the application"},
 };
 
 static const struct err_info *lookup(int err)

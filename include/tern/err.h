@@ -53,6 +53,26 @@ enum tern_err {
     TERN_ERR_HANDSHAKE_FAILURE = -18,
     /* A message arrived that is not allowed in the current state. */
     TERN_ERR_UNEXPECTED_MESSAGE = -19,
+    /* The handshake did not complete within the retransmission limit. */
+    TERN_ERR_TIMEOUT = -20,
+    /* The peer sent a fatal alert (tern_conn_alert_received() says which). */
+    TERN_ERR_PEER_ALERT = -21,
+    /* The connection was closed (close_notify sent or received). */
+    TERN_ERR_CLOSED = -22,
+    /* No pre-shared key is known for the peer's identity. */
+    TERN_ERR_UNKNOWN_PSK_IDENTITY = -23,
+    /* The peer's Finished did not verify, or its records never authenticated
+     * (most often: the two sides hold different pre-shared keys). */
+    TERN_ERR_BAD_FINISHED = -24,
+    /* The peer did not offer the extended master secret (RFC 7627), which
+     * tern requires unless explicitly allowed. */
+    TERN_ERR_NO_EXTENDED_MASTER_SECRET = -25,
+    /* The peer tried to renegotiate; tern refuses renegotiation. */
+    TERN_ERR_RENEGOTIATION = -26,
+    /* Nothing to do now: no datagram to send, no data to read. */
+    TERN_ERR_WANT_MORE = -27,
+    /* The handshake was aborted by the application. */
+    TERN_ERR_ABORTED = -28,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

@@ -113,8 +113,9 @@ int tern_hkdf_expand_label(int alg, const char *prefix, const uint8_t *secret, s
                            const char *label, const uint8_t *context, size_t context_len,
                            uint8_t *out, size_t out_len)
 {
-    if (prefix == NULL || strlen(prefix) != 6 || label == NULL || out_len > 0xffff ||
-        (context == NULL && context_len > 0)) {
+    /* RFC 8446 section 7.1: opaque label<7..255>, i.e. prefix plus at least one byte. */
+    if (prefix == NULL || strlen(prefix) != 6 || label == NULL || label[0] == '\0' ||
+        strlen(label) > 255 - 6 || out_len > 0xffff || (context == NULL && context_len > 0)) {
         return TERN_ERR_ARG;
     }
     /* struct { uint16 length; opaque label<7..255>; opaque context<0..255>; } HkdfLabel;

@@ -32,7 +32,8 @@ int tern_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t 
 
 /* HKDF-Expand-Label (RFC 8446 section 7.1) with a six-byte prefix (one of the
  * TERN_HKDF_PREFIX_ macros): the HkdfLabel struct is built here.
- * Errors: TERN_ERR_ARG (label or context too long, bad prefix), and those of
+ * Errors: TERN_ERR_ARG (label empty or too long, context too long, bad
+ * prefix), and those of
  * tern_hkdf_expand(). */
 int tern_hkdf_expand_label(int alg, const char *prefix, const uint8_t *secret, size_t secret_len,
                            const char *label, const uint8_t *context, size_t context_len,

@@ -165,6 +165,10 @@ int tern_kex_generate(struct tern_kex *k, int group, const struct tern_rng *rng)
         }
     }
     tern_zeroize(priv, sizeof(priv));
+    if (rc != TERN_OK) {
+        /* Never leave an earlier key pair behind for a caller that ignores the error. */
+        tern_kex_clear(k);
+    }
     return rc == TERN_ERR_ARG ? TERN_ERR_CRYPTO : rc;
 }
 
