@@ -8,14 +8,15 @@
 
 #include "crypto/hash.h"
 #include "crypto/rng.h"
+#include "handshake/cookie_mac.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
 #include "record/header.h"
 #include "util/ct.h"
 #include "util/guard.h"
 
-#define COOKIE_LEN 32 /* HMAC-SHA-256 output */
-#define PEER_MAX   128
+#define COOKIE_LEN TERN_COOKIE_LEN
+#define PEER_MAX   TERN_COOKIE_PEER_MAX
 /* record header + handshake header + version + cookie length byte + cookie */
 #define HVR_LEN (TERN_REC12_HEADER_LEN + TERN_HS_HEADER_LEN + 2 + 1 + COOKIE_LEN)
 
@@ -82,29 +83,6 @@ int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t s
     return TERN_OK;
 }
 
-/* Cookie = HMAC(secret, peer || client_version || random || session_id ||
- * cipher_suites || compression_methods): RFC 6347 section 4.2.1 suggests
- * HMAC(Secret, Client-IP, Client-Parameters), and these are the parameters
- * the client "MUST use the same [...] as it did in the original ClientHello".
- * Each variable field keeps its length prefix so fields cannot slide. */
-static int compute(struct tern_hmac *key, const void *peer, size_t peer_len,
-                   const struct tern_client_hello *ch, uint8_t out[COOKIE_LEN])
-{
-    uint8_t peer_len_byte = (uint8_t)peer_len;
-    uint8_t version[2] = {(uint8_t)(ch->version >> 8), (uint8_t)ch->version};
-    uint8_t sid_len = (uint8_t)ch->session_id.len;
-    uint8_t suites_len[2] = {(uint8_t)(ch->suites.len >> 8), (uint8_t)ch->suites.len};
-    uint8_t comp_len = (uint8_t)ch->compression.len;
-    const struct tern_span parts[] = {
-        {&peer_len_byte, 1}, {peer, peer_len},
-        {version, 2},        {ch->random, TERN_RANDOM_LEN},
-        {&sid_len, 1},       {ch->session_id.p, ch->session_id.len},
-        {suites_len, 2},     {ch->suites.p, ch->suites.len},
-        {&comp_len, 1},      {ch->compression.p, ch->compression.len},
-    };
-    return tern_hmac_compute(key, parts, sizeof(parts) / sizeof(parts[0]), out);
-}
-
 /* Finds an unfragmented epoch-0 ClientHello in the first record. */
 static int find_client_hello(const uint8_t *dgram, size_t len, struct tern_rec12_header *rec,
                              struct tern_hs_header *hs, struct tern_client_hello *ch)
@@ -160,10 +138,10 @@ int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len
     }
     uint8_t want[COOKIE_LEN];
     if (ch.cookie.len == COOKIE_LEN) {
-        TERN_TRY(compute(&gate->current, peer, peer_len, &ch, want));
+        TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
         int ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
         if (!ok && gate->previous.ctx != NULL) {
-            TERN_TRY(compute(&gate->previous, peer, peer_len, &ch, want));
+            TERN_TRY(tern_cookie_mac(&gate->previous, peer, peer_len, &ch, want));
             ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
         }
         if (ok) {
@@ -179,7 +157,7 @@ int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len
     if (out == NULL || cap < HVR_LEN) {
         return TERN_ERR_BUFFER;
     }
-    TERN_TRY(compute(&gate->current, peer, peer_len, &ch, want));
+    TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
     TERN_TRY(write_hvr(&rec, &hs, want, out, cap, out_len));
     return TERN_COOKIE_SEND;
 }

@@ -2,6 +2,8 @@
 #ifndef TERN_TERN_H
 #define TERN_TERN_H
 
+#include <tern/config.h>
+#include <tern/conn.h>
 #include <tern/cookie.h>
 #include <tern/defs.h>
 #include <tern/err.h>

@@ -1,0 +1,147 @@
+/* tern: connection configuration.
+ *
+ * A struct tern_config holds everything a connection needs that is not
+ * about one peer: role, versions, cipher suites, credentials, timers, MTU,
+ * cookie policy and callbacks. One configuration is shared by any number of
+ * connections: each connection takes a reference when created, so the
+ * application may release its own reference (tern_config_free) at any time.
+ * A configuration must not be changed once a connection uses it (setters
+ * then fail with TERN_ERR_STATE). Not thread-safe while being set up;
+ * read-only and shareable across threads afterwards. */
+#ifndef TERN_CONFIG_H
+#define TERN_CONFIG_H
+
+#include <tern/defs.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tern_config;
+
+enum tern_role {
+    TERN_ROLE_CLIENT = 1,
+    TERN_ROLE_SERVER = 2,
+};
+
+/* Protocol versions, as on the wire. */
+#define TERN_DTLS_1_2 0xfefd
+
+/* Limits on pre-shared keys. */
+#define TERN_PSK_IDENTITY_MAX_LEN 128
+#define TERN_PSK_KEY_MAX_LEN      64
+
+/* Default handshake timers (RFC 6347 section 4.2.4.1). */
+#define TERN_DEFAULT_TIMER_INITIAL_MS 1000
+#define TERN_DEFAULT_TIMER_MAX_MS     60000
+#define TERN_DEFAULT_MAX_RETRANSMITS  6
+/* Default largest UDP payload tern sends (IPv6 minimum MTU minus headers, rounded down). */
+#define TERN_DEFAULT_MTU 1200
+
+/* Relaxations of tern's defaults. Each one weakens security: they exist for
+ * interoperating with old peers and for tests, and must be asked for by
+ * name. */
+enum tern_config_flag {
+    /* Accept a peer that does not support the extended master secret
+     * (RFC 7627). Without it tern refuses such peers. */
+    TERN_FLAG_ALLOW_NO_EMS = 1u << 0,
+};
+
+/* Client PSK callback (Qt QDtls::pskRequired, RIOT's client PSK callback):
+ * given the server's identity hint (may be empty), fills identity (up to
+ * TERN_PSK_IDENTITY_MAX_LEN bytes) and key (up to TERN_PSK_KEY_MAX_LEN
+ * bytes) and their lengths. Returns 0, or a negative value to abort the
+ * handshake (TERN_ERR_UNKNOWN_PSK_IDENTITY is reported). */
+typedef int (*tern_psk_client_fn)(void *arg, const uint8_t *hint, size_t hint_len,
+                                  uint8_t *identity, size_t *identity_len, uint8_t *key,
+                                  size_t *key_len);
+
+/* Server PSK callback: given the client's identity, fills key (up to
+ * TERN_PSK_KEY_MAX_LEN bytes) and its length. Returns 0, or a negative
+ * value when the identity is unknown. */
+typedef int (*tern_psk_server_fn)(void *arg, const uint8_t *identity, size_t identity_len,
+                                  uint8_t *key, size_t *key_len);
+
+/* Receives one line of the NSS key log format ("CLIENT_RANDOM <hex> <hex>",
+ * no newline) per completed handshake, for Wireshark. */
+typedef void (*tern_keylog_fn)(void *arg, const char *line);
+
+/* Fills out with len random bytes; returns 0 or a negative value. */
+typedef int (*tern_random_fn)(void *arg, uint8_t *out, size_t len);
+
+/* Creates a configuration for role with tern's defaults: DTLS 1.2, every
+ * suite tern supports that the credentials allow, groups X25519, P-256,
+ * P-384, MTU 1200, timers 1 s doubling to 60 s with 6 retransmissions,
+ * cookies on (servers), extended master secret required.
+ * Errors: TERN_ERR_ARG, TERN_ERR_NOMEM. */
+TERN_API int tern_config_new(struct tern_config **out, enum tern_role role);
+
+/* Releases the caller's reference; the configuration is freed (and its
+ * secrets wiped) when the last connection using it is freed. NULL is fine. */
+TERN_API void tern_config_free(struct tern_config *cfg);
+
+/* Cipher suites in preference order, as IANA code points, or as a
+ * colon-separated list of IANA names ("TLS_PSK_WITH_AES_128_CCM_8:..."). A
+ * name or code point tern does not support fails the call.
+ * Errors: TERN_ERR_ARG (empty list, unknown suite), TERN_ERR_STATE. */
+TERN_API int tern_config_set_suites(struct tern_config *cfg, const uint16_t *suites, size_t n);
+TERN_API int tern_config_set_suite_names(struct tern_config *cfg, const char *names);
+
+/* ECDHE groups in preference order (23 P-256, 24 P-384, 29 X25519).
+ * Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+TERN_API int tern_config_set_groups(struct tern_config *cfg, const uint16_t *groups, size_t n);
+
+/* A fixed PSK: the client sends identity and uses key; a server accepts
+ * this one identity (use the server callback for many). Copied; wiped when
+ * the configuration is freed. Errors: TERN_ERR_ARG (empty or too long),
+ * TERN_ERR_STATE. */
+TERN_API int tern_config_set_psk(struct tern_config *cfg, const uint8_t *identity,
+                                 size_t identity_len, const uint8_t *key, size_t key_len);
+
+/* The server's PSK identity hint (RFC 4279 section 2), sent in its
+ * ServerKeyExchange. Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+TERN_API int tern_config_set_psk_hint(struct tern_config *cfg, const uint8_t *hint, size_t len);
+
+/* PSK callbacks; they take precedence over a fixed PSK. Errors:
+ * TERN_ERR_ARG (wrong role), TERN_ERR_STATE. */
+TERN_API int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn,
+                                           void *arg);
+TERN_API int tern_config_set_psk_server_cb(struct tern_config *cfg, tern_psk_server_fn fn,
+                                           void *arg);
+
+/* Largest UDP payload to send, 256..16384 (default 1200); handshake
+ * messages are fragmented to fit. Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+TERN_API int tern_config_set_mtu(struct tern_config *cfg, size_t mtu);
+
+/* Retransmission timer: initial and maximum timeout in milliseconds and the
+ * number of retransmissions of one flight before the handshake fails
+ * (RFC 6347 section 4.2.4.1). Errors: TERN_ERR_ARG (initial 0 or above max,
+ * max above 600000, more than 32 retransmissions), TERN_ERR_STATE. */
+TERN_API int tern_config_set_timers(struct tern_config *cfg, uint32_t initial_ms, uint32_t max_ms,
+                                    unsigned max_retransmits);
+
+/* Servers: whether a connection answers a ClientHello without a valid
+ * cookie with a HelloVerifyRequest (default on), and the cookie secret
+ * (16..64 bytes; NULL for a random one). Use the same secret as a
+ * standalone struct tern_cookie gate so that its cookies verify here.
+ * Errors: TERN_ERR_ARG, TERN_ERR_STATE, TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
+TERN_API int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
+                                     size_t secret_len);
+
+/* Sets relaxation flags (enum tern_config_flag, OR-ed); replaces the
+ * previous set. Errors: TERN_ERR_ARG (unknown flag), TERN_ERR_STATE. */
+TERN_API int tern_config_set_flags(struct tern_config *cfg, uint32_t flags);
+
+/* Key log callback (NULL to turn off). Errors: TERN_ERR_STATE. */
+TERN_API int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg);
+
+/* Replaces the random generator (randomness for hellos and keys) with fn;
+ * for tests that need byte-identical transcripts. NULL restores libcrypto's
+ * CSPRNG. Errors: TERN_ERR_STATE. */
+TERN_API int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,135 @@
+/* tern: the sans-I/O DTLS connection (Qt's QDtls as a C engine).
+ *
+ * The caller owns the socket and the clock. It feeds each datagram received
+ * from the peer into tern_conn_receive(), takes the datagrams the
+ * connection wants sent with tern_conn_pull() (call it until it returns
+ * TERN_ERR_WANT_MORE after every other call), asks tern_conn_deadline() when
+ * to wake up and calls tern_conn_timeout() then. Time is a monotonic clock
+ * in nanoseconds, passed into every call; tern never reads a clock, opens a
+ * socket or starts a thread.
+ *
+ * Memory: a connection allocates its handshake state while the handshake
+ * runs and frees it when the handshake ends; after that it allocates
+ * nothing. Received application data is decrypted in place in the caller's
+ * datagram buffer and handed out as pointers into it. The first fatal error
+ * is sticky: every later call returns it, and key material is wiped. */
+#ifndef TERN_CONN_H
+#define TERN_CONN_H
+
+#include <tern/config.h>
+#include <tern/defs.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tern_conn;
+
+enum tern_state {
+    TERN_STATE_IDLE = 0,    /* created; a client has not started yet */
+    TERN_STATE_HANDSHAKING, /* handshake in progress */
+    TERN_STATE_ESTABLISHED, /* application data flows both ways */
+    TERN_STATE_CLOSED,      /* close_notify sent or received */
+    TERN_STATE_FAILED,      /* a fatal error: see tern_conn_error() */
+};
+
+/* Receives each application-data record of a datagram, in order. data
+ * points into the datagram buffer given to tern_conn_receive() and is valid
+ * until that buffer is reused. */
+typedef void (*tern_data_fn)(void *arg, const uint8_t *data, size_t len);
+
+/* Creates a connection with cfg (which gains a reference). peer/peer_len
+ * identify the peer's address (a server binds its cookies to it; the same
+ * peer must give the same bytes, padding zeroed; at most 128 bytes); a
+ * client may pass NULL. Errors: TERN_ERR_ARG, TERN_ERR_NOMEM. */
+TERN_API int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
+                           size_t peer_len);
+
+/* Frees the connection (NULL is fine), wiping every key. Sends nothing:
+ * call tern_conn_shutdown() first for an orderly close. */
+TERN_API void tern_conn_free(struct tern_conn *c);
+
+/* Client: sets the server name sent in the server_name extension (RFC
+ * 6066), before tern_conn_start(). Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+TERN_API int tern_conn_set_server_name(struct tern_conn *c, const char *name);
+
+/* Overrides the configuration's MTU for this connection (256..16384). */
+TERN_API int tern_conn_set_mtu(struct tern_conn *c, size_t mtu);
+
+/* Client: starts the handshake (the ClientHello becomes ready to pull).
+ * Errors: TERN_ERR_STATE (not a client, or already started), TERN_ERR_NOMEM,
+ * TERN_ERR_CRYPTO. */
+TERN_API int tern_conn_start(struct tern_conn *c, uint64_t now_ns);
+
+/* Processes one datagram from the peer. Handshake records move the
+ * handshake on; application-data records are decrypted in place and passed
+ * to on_data (may be NULL to discard); invalid records are dropped and
+ * counted, as DTLS requires. Then pull what the connection wants sent.
+ * Returns TERN_OK, or the connection's fatal error (after which a final
+ * alert may be waiting to be pulled). */
+TERN_API int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                               tern_data_fn on_data, void *arg);
+
+/* Writes the next datagram the connection wants sent (handshake flight,
+ * retransmission, alert) into out and returns its length; returns
+ * TERN_ERR_WANT_MORE when there is nothing to send. Errors: TERN_ERR_BUFFER
+ * (cap smaller than the MTU), TERN_ERR_SEQ_EXHAUSTED. */
+TERN_API ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap);
+
+/* The monotonic time (ns) at which tern_conn_timeout() must be called, or
+ * UINT64_MAX when no timer runs. */
+TERN_API uint64_t tern_conn_deadline(const struct tern_conn *c);
+
+/* Tells the connection its deadline passed: a flight is retransmitted (pull
+ * it), or the handshake fails with TERN_ERR_TIMEOUT after the configured
+ * number of retransmissions. Calling it early does nothing. Returns TERN_OK
+ * or the fatal error. */
+TERN_API int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns);
+
+/* Protects len bytes of application data as one record in one datagram
+ * written to out (QDtls writeDatagramEncrypted). Returns the datagram
+ * length. Errors: TERN_ERR_STATE (not established), TERN_ERR_BUFFER,
+ * TERN_ERR_RECORD_OVERFLOW (len above 2^14 or above the peer's
+ * record_size_limit), TERN_ERR_SEQ_EXHAUSTED, or the sticky fatal error. */
+TERN_API ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uint8_t *out,
+                                   size_t cap);
+
+/* Starts an orderly close: a close_notify alert becomes ready to pull and
+ * the connection sends nothing else. Errors: TERN_ERR_STATE (never
+ * established nor handshaking). */
+TERN_API int tern_conn_shutdown(struct tern_conn *c);
+
+/* Abandons the handshake or connection: a fatal user_canceled alert (during
+ * the handshake) or close_notify becomes ready to pull, every key is wiped,
+ * and the connection fails with TERN_ERR_ABORTED. */
+TERN_API void tern_conn_abort(struct tern_conn *c);
+
+/* State, the sticky error (0 if none), and the last alert sent and
+ * received (-1 if none). */
+TERN_API enum tern_state tern_conn_state(const struct tern_conn *c);
+TERN_API int tern_conn_error(const struct tern_conn *c);
+TERN_API int tern_conn_alert_sent(const struct tern_conn *c);
+TERN_API int tern_conn_alert_received(const struct tern_conn *c);
+
+/* After the handshake: the negotiated version (TERN_DTLS_1_2), cipher suite
+ * (IANA code point and name), and the PSK identity used (borrowed, valid
+ * while the connection lives; NULL and 0 if none). 0 or NULL before. */
+TERN_API uint16_t tern_conn_version(const struct tern_conn *c);
+TERN_API uint16_t tern_conn_suite(const struct tern_conn *c);
+TERN_API const char *tern_conn_suite_name(const struct tern_conn *c);
+TERN_API const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len);
+
+/* Keying material exporter (RFC 5705), for SRTP (RFC 5764) and others.
+ * context may be NULL (no context) or point to context_len bytes.
+ * Errors: TERN_ERR_STATE (not established), TERN_ERR_ARG. */
+TERN_API int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
+                              size_t context_len, uint8_t *out, size_t out_len);
+
+/* Records dropped since the connection was created (all reasons). */
+TERN_API uint64_t tern_conn_dropped(const struct tern_conn *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,228 @@
+/* Connection configuration (include/tern/config.h). */
+#include <tern/config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/config.h"
+#include "crypto/kex.h"
+#include "handshake/suites.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+int tern_config_new(struct tern_config **out, enum tern_role role)
+{
+    TERN_ENSURE(out != NULL, TERN_ERR_ARG);
+    *out = NULL;
+    TERN_ENSURE(role == TERN_ROLE_CLIENT || role == TERN_ROLE_SERVER, TERN_ERR_ARG);
+    struct tern_config *cfg = calloc(1, sizeof(*cfg));
+    TERN_ENSURE(cfg != NULL, TERN_ERR_NOMEM);
+    cfg->refs = 1;
+    cfg->role = (uint8_t)role;
+    static const uint16_t groups[] = {TERN_GROUP_X25519, TERN_GROUP_SECP256R1,
+                                      TERN_GROUP_SECP384R1};
+    memcpy(cfg->groups, groups, sizeof(groups));
+    cfg->n_groups = sizeof(groups) / sizeof(groups[0]);
+    cfg->mtu = TERN_DEFAULT_MTU;
+    cfg->timer_initial_ms = TERN_DEFAULT_TIMER_INITIAL_MS;
+    cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
+    cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
+    cfg->cookies = role == TERN_ROLE_SERVER;
+    int rc = tern_rng_bytes(NULL, cfg->cookie_secret, TERN_COOKIE_SECRET_LEN);
+    if (rc != TERN_OK) {
+        free(cfg);
+        return rc;
+    }
+    cfg->cookie_secret_len = TERN_COOKIE_SECRET_LEN;
+    *out = cfg;
+    return TERN_OK;
+}
+
+static void config_release(struct tern_config *cfg)
+{
+    if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        tern_zeroize(cfg, sizeof(*cfg));
+        free(cfg);
+    }
+}
+
+void tern_config_free(struct tern_config *cfg)
+{
+    if (cfg != NULL) {
+        config_release(cfg);
+    }
+}
+
+void tern_config_ref(struct tern_config *cfg)
+{
+    __atomic_add_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL);
+    cfg->frozen = 1;
+}
+
+int tern_config_has_psk(const struct tern_config *cfg)
+{
+    if (cfg->role == TERN_ROLE_CLIENT) {
+        return cfg->psk_client != NULL || cfg->psk_key_len > 0;
+    }
+    return cfg->psk_server != NULL || cfg->psk_key_len > 0;
+}
+
+#define MUTABLE(cfg)                                                                               \
+    do {                                                                                           \
+        TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
+        TERN_ENSURE(!(cfg)->frozen, TERN_ERR_STATE);                                               \
+    } while (0)
+
+int tern_config_set_suites(struct tern_config *cfg, const uint16_t *suites, size_t n)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(suites != NULL && n > 0 && n <= TERN_CONFIG_MAX_SUITES, TERN_ERR_ARG);
+    for (size_t i = 0; i < n; i++) {
+        TERN_ENSURE(tern_suite_by_id(suites[i]) != NULL, TERN_ERR_ARG);
+    }
+    memcpy(cfg->suites, suites, n * sizeof(suites[0]));
+    cfg->n_suites = n;
+    return TERN_OK;
+}
+
+int tern_config_set_suite_names(struct tern_config *cfg, const char *names)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(names != NULL, TERN_ERR_ARG);
+    uint16_t ids[TERN_CONFIG_MAX_SUITES];
+    size_t n = 0;
+    const char *p = names;
+    while (*p != '\0') {
+        const char *end = strchr(p, ':');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        char name[64];
+        TERN_ENSURE(len > 0 && len < sizeof(name) && n < TERN_CONFIG_MAX_SUITES, TERN_ERR_ARG);
+        memcpy(name, p, len);
+        name[len] = '\0';
+        const struct tern_suite *s = tern_suite_by_name(name);
+        TERN_ENSURE(s != NULL, TERN_ERR_ARG);
+        ids[n++] = s->id;
+        p += len;
+        if (*p == ':') {
+            p++;
+            TERN_ENSURE(*p != '\0', TERN_ERR_ARG);
+        }
+    }
+    return tern_config_set_suites(cfg, ids, n);
+}
+
+int tern_config_set_groups(struct tern_config *cfg, const uint16_t *groups, size_t n)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(groups != NULL && n > 0 && n <= TERN_CONFIG_MAX_GROUPS, TERN_ERR_ARG);
+    for (size_t i = 0; i < n; i++) {
+        TERN_ENSURE(tern_kex_group_supported(groups[i]), TERN_ERR_ARG);
+    }
+    memcpy(cfg->groups, groups, n * sizeof(groups[0]));
+    cfg->n_groups = n;
+    return TERN_OK;
+}
+
+int tern_config_set_psk(struct tern_config *cfg, const uint8_t *identity, size_t identity_len,
+                        const uint8_t *key, size_t key_len)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(identity != NULL && identity_len > 0 && identity_len <= TERN_PSK_IDENTITY_MAX_LEN,
+                TERN_ERR_ARG);
+    TERN_ENSURE(key != NULL && key_len > 0 && key_len <= TERN_PSK_KEY_MAX_LEN, TERN_ERR_ARG);
+    memcpy(cfg->psk_identity, identity, identity_len);
+    cfg->psk_identity_len = identity_len;
+    memcpy(cfg->psk_key, key, key_len);
+    cfg->psk_key_len = key_len;
+    return TERN_OK;
+}
+
+int tern_config_set_psk_hint(struct tern_config *cfg, const uint8_t *hint, size_t len)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(hint != NULL || len == 0, TERN_ERR_ARG);
+    TERN_ENSURE(len <= TERN_PSK_IDENTITY_MAX_LEN, TERN_ERR_ARG);
+    if (len > 0) {
+        memcpy(cfg->psk_hint, hint, len);
+    }
+    cfg->psk_hint_len = len;
+    return TERN_OK;
+}
+
+int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(cfg->role == TERN_ROLE_CLIENT, TERN_ERR_ARG);
+    cfg->psk_client = fn;
+    cfg->psk_client_arg = arg;
+    return TERN_OK;
+}
+
+int tern_config_set_psk_server_cb(struct tern_config *cfg, tern_psk_server_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_ARG);
+    cfg->psk_server = fn;
+    cfg->psk_server_arg = arg;
+    return TERN_OK;
+}
+
+int tern_config_set_mtu(struct tern_config *cfg, size_t mtu)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(mtu >= 256 && mtu <= 16384, TERN_ERR_ARG);
+    cfg->mtu = mtu;
+    return TERN_OK;
+}
+
+int tern_config_set_timers(struct tern_config *cfg, uint32_t initial_ms, uint32_t max_ms,
+                           unsigned max_retransmits)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(initial_ms > 0 && initial_ms <= max_ms && max_ms <= 600000, TERN_ERR_ARG);
+    TERN_ENSURE(max_retransmits <= 32, TERN_ERR_ARG);
+    cfg->timer_initial_ms = initial_ms;
+    cfg->timer_max_ms = max_ms;
+    cfg->max_retransmits = max_retransmits;
+    return TERN_OK;
+}
+
+int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
+                            size_t secret_len)
+{
+    MUTABLE(cfg);
+    if (secret != NULL) {
+        TERN_ENSURE(secret_len >= TERN_COOKIE_SECRET_MIN && secret_len <= TERN_COOKIE_SECRET_MAX,
+                    TERN_ERR_ARG);
+        memcpy(cfg->cookie_secret, secret, secret_len);
+        cfg->cookie_secret_len = secret_len;
+    }
+    cfg->cookies = enabled ? 1 : 0;
+    return TERN_OK;
+}
+
+int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE((flags & ~(uint32_t)TERN_FLAG_ALLOW_NO_EMS) == 0, TERN_ERR_ARG);
+    cfg->flags = flags;
+    return TERN_OK;
+}
+
+int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    cfg->keylog = fn;
+    cfg->keylog_arg = arg;
+    return TERN_OK;
+}
+
+int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    cfg->rng.fn = fn;
+    cfg->rng.arg = arg;
+    return TERN_OK;
+}

@@ -1,0 +1,368 @@
+/* The DTLS 1.2 client: its table and handlers (PSK and ECDHE_PSK). */
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/ext.h"
+#include "handshake/header.h"
+#include "handshake/hello.h"
+#include "handshake/hs12.h"
+#include "handshake/msgs12.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+int tern_hs12_client_start(struct tern_hs12 *hs);
+
+/* RFC 6347 section 4.2.1 lets a server send HelloVerifyRequest again; a
+ * client that followed forever could be kept busy, so tern stops here. */
+#define MAX_HELLO_VERIFY 4
+
+/* Whether the client holds what suite s needs. */
+static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
+{
+    if (tern_kx_uses_psk(s->kx)) {
+        return tern_config_has_psk(hs->cfg);
+    }
+    return 0; /* certificate suites arrive with certificate support */
+}
+
+static int offers_ecdhe(const struct tern_hs12 *hs)
+{
+    const struct tern_config *cfg = hs->cfg;
+    for (size_t i = 0;; i++) {
+        const struct tern_suite *s =
+            cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
+                              : tern_suite_at(i);
+        if (s == NULL) {
+            return 0;
+        }
+        if (usable(hs, s) && tern_kx_uses_ecdhe(s->kx)) {
+            return 1;
+        }
+    }
+}
+
+/* Writes the offered suites: the configured order, or tern's, keeping only
+ * the suites the credentials allow (a PSK-only client offers no certificate
+ * suites: some servers fail otherwise). */
+static size_t write_suites(const struct tern_hs12 *hs, struct tern_writer *w)
+{
+    const struct tern_config *cfg = hs->cfg;
+    size_t n = 0;
+    for (size_t i = 0;; i++) {
+        const struct tern_suite *s =
+            cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
+                              : tern_suite_at(i);
+        if (s == NULL) {
+            break;
+        }
+        if (usable(hs, s)) {
+            tern_w_u16(w, s->id);
+            n++;
+        }
+    }
+    return n;
+}
+
+static void add_ext(struct tern_hs12 *hs, struct tern_writer *w, uint16_t type,
+                    enum tern_ext_index index)
+{
+    tern_w_u16(w, type);
+    hs->offered_exts |= 1u << index;
+}
+
+static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    struct tern_session12 *s = hs->sess;
+    tern_w_u16(w, TERN_DTLS12_VERSION);
+    tern_w_bytes(w, s->client_random, sizeof(s->client_random));
+    tern_w_u8(w, 0); /* session_id: no resumption yet */
+    struct tern_w_mark m = tern_w_open8(w);
+    tern_w_bytes(w, hs->cookie, hs->cookie_len);
+    tern_w_close(w, m);
+    m = tern_w_open16(w);
+    size_t n = write_suites(hs, w);
+    tern_w_close(w, m);
+    TERN_ENSURE(n > 0, TERN_ERR_HANDSHAKE_FAILURE); /* no credentials for any suite */
+    tern_w_u8(w, 1);
+    tern_w_u8(w, 0); /* compression: null only */
+
+    hs->offered_exts = 0;
+    struct tern_w_mark exts = tern_w_open16(w);
+    if (hs->server_name[0] != '\0') {
+        add_ext(hs, w, TERN_EXT_SERVER_NAME, TERN_EXTI_SERVER_NAME);
+        struct tern_w_mark body = tern_w_open16(w);
+        struct tern_w_mark list = tern_w_open16(w);
+        tern_w_u8(w, 0); /* host_name */
+        struct tern_w_mark name = tern_w_open16(w);
+        tern_w_bytes(w, hs->server_name, strlen(hs->server_name));
+        tern_w_close(w, name);
+        tern_w_close(w, list);
+        tern_w_close(w, body);
+    }
+    if (offers_ecdhe(hs)) {
+        add_ext(hs, w, TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS);
+        struct tern_w_mark body = tern_w_open16(w);
+        struct tern_w_mark list = tern_w_open16(w);
+        for (size_t i = 0; i < hs->cfg->n_groups; i++) {
+            tern_w_u16(w, hs->cfg->groups[i]);
+        }
+        tern_w_close(w, list);
+        tern_w_close(w, body);
+        /* RFC 8422 section 5.1.2: only the uncompressed format. */
+        add_ext(hs, w, TERN_EXT_EC_POINT_FORMATS, TERN_EXTI_EC_POINT_FORMATS);
+        tern_w_u16(w, 2);
+        tern_w_u8(w, 1);
+        tern_w_u8(w, 0);
+    }
+    add_ext(hs, w, TERN_EXT_EXTENDED_MASTER_SECRET, TERN_EXTI_EXTENDED_MASTER_SECRET);
+    tern_w_u16(w, 0);
+    /* RFC 5746 section 3.4: an empty renegotiation_info on the initial handshake. */
+    add_ext(hs, w, TERN_EXT_RENEGOTIATION_INFO, TERN_EXTI_RENEGOTIATION_INFO);
+    tern_w_u16(w, 1);
+    tern_w_u8(w, 0);
+    /* RFC 8449 section 4: the largest plaintext tern accepts. */
+    add_ext(hs, w, TERN_EXT_RECORD_SIZE_LIMIT, TERN_EXTI_RECORD_SIZE_LIMIT);
+    tern_w_u16(w, 2);
+    tern_w_u16(w, (uint16_t)TERN_REC_MAX_PLAINTEXT);
+    tern_w_close(w, exts);
+    return TERN_OK;
+}
+
+int tern_hs12_client_start(struct tern_hs12 *hs)
+{
+    TERN_TRY(tern_hs12_random(hs, hs->sess->client_random, sizeof(hs->sess->client_random)));
+    return tern_hs12_send_msg(hs, TERN_HS_CLIENT_HELLO, build_client_hello);
+}
+
+static int process_hello_verify(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    struct tern_hello_verify hv;
+    TERN_TRY(tern_hello_verify_parse(body, &hv));
+    /* RFC 6347 section 4.2.1: the HelloVerifyRequest's version may be DTLS
+     * 1.0 whatever is negotiated; only a non-DTLS version is wrong. */
+    TERN_ENSURE((hv.version >> 8) == 0xfe, TERN_ERR_ILLEGAL_PARAMETER);
+    TERN_ENSURE(++hs->hvr_count <= MAX_HELLO_VERIFY, TERN_ERR_UNEXPECTED_MESSAGE);
+    memcpy(hs->cookie, hv.cookie.p, hv.cookie.len);
+    hs->cookie_len = hv.cookie.len;
+    /* RFC 6347 section 4.2.6: the first ClientHello leaves the transcript. */
+    tern_transcript_clear(&hs->transcript);
+    TERN_TRY(tern_transcript_init(&hs->transcript));
+    tern_flight_reset(&hs->flight);
+    return TERN_OK;
+}
+
+static int send_client_hello_again(struct tern_hs12 *hs)
+{
+    return tern_hs12_send_msg(hs, TERN_HS_CLIENT_HELLO, build_client_hello);
+}
+
+/* The ServerHello may only echo extensions the client offered (RFC 5246
+ * section 7.4.1.4). */
+static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts *e)
+{
+    TERN_ENSURE((e->present & ~hs->offered_exts) == 0, TERN_ERR_UNSUPPORTED_EXTENSION);
+    if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
+        struct tern_reader rc;
+        TERN_TRY(tern_ext_renegotiation_info_parse(e->body[TERN_EXTI_RENEGOTIATION_INFO], &rc));
+        /* RFC 5746 section 3.4: on the initial handshake it must be empty. */
+        TERN_ENSURE(rc.len == 0, TERN_ERR_HANDSHAKE_FAILURE);
+    }
+    hs->sess->ems = (uint8_t)tern_exts_has(e, TERN_EXTI_EXTENDED_MASTER_SECRET);
+    if (hs->sess->ems) {
+        TERN_TRY(tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]));
+    } else {
+        /* RFC 7627 section 5.3: a client that requires it aborts. */
+        TERN_ENSURE((hs->cfg->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
+                    TERN_ERR_NO_EXTENDED_MASTER_SECRET);
+    }
+    hs->sess->peer_record_limit = (uint16_t)TERN_REC_MAX_PLAINTEXT;
+    if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
+        uint16_t limit;
+        TERN_TRY(tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit));
+        if (limit < hs->sess->peer_record_limit) {
+            hs->sess->peer_record_limit = limit;
+        }
+    }
+    if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
+        int uncompressed = 0;
+        TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
+        TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
+    }
+    return TERN_OK;
+}
+
+static int offered(const struct tern_hs12 *hs, uint16_t id)
+{
+    const struct tern_suite *s = tern_suite_by_id(id);
+    if (s == NULL || !usable(hs, s)) {
+        return 0;
+    }
+    const struct tern_config *cfg = hs->cfg;
+    if (cfg->n_suites == 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        if (cfg->suites[i] == id) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    struct tern_server_hello sh;
+    TERN_TRY(tern_server_hello_parse(body, &sh));
+    /* tern offers DTLS 1.2 only (RFC 6347 section 4.2.1). */
+    TERN_ENSURE(sh.version == TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
+    TERN_ENSURE(offered(hs, sh.suite), TERN_ERR_ILLEGAL_PARAMETER);
+    hs->suite = tern_suite_by_id(sh.suite);
+    TERN_TRY(check_server_extensions(hs, &sh.exts));
+    memcpy(hs->sess->server_random, sh.random, 32);
+    hs->sess->version = sh.version;
+    hs->sess->suite = sh.suite;
+    TERN_TRY(tern_transcript_choose(&hs->transcript, hs->suite->prf_hash));
+    /* The ClientHello is answered: it is never sent again. */
+    tern_flight_reset(&hs->flight);
+    return TERN_OK;
+}
+
+static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
+    struct tern_ske_psk ske;
+    TERN_TRY(tern_ske_psk_parse(body, ecdhe, &ske));
+    memcpy(hs->hint, ske.hint.p, ske.hint.len);
+    hs->hint_len = ske.hint.len;
+    if (ecdhe) {
+        int ours = 0;
+        for (size_t i = 0; i < hs->cfg->n_groups; i++) {
+            ours |= hs->cfg->groups[i] == ske.group;
+        }
+        /* RFC 8422 section 5.4: a group the client did not offer. */
+        TERN_ENSURE(ours, TERN_ERR_ILLEGAL_PARAMETER);
+        TERN_ENSURE(ske.point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
+        memcpy(hs->peer_point, ske.point.p, ske.point.len);
+        hs->peer_point_len = ske.point.len;
+        hs->group = ske.group;
+    }
+    return TERN_OK;
+}
+
+static int process_hello_done(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)hs;
+    (void)seq;
+    TERN_TRY(tern_server_hello_done_parse(body));
+    /* ECDHE_PSK needs the server's share (the table only reaches here
+     * after a ServerKeyExchange for that key exchange). */
+    return TERN_OK;
+}
+
+/* Asks the application (or the configuration) for identity and key. */
+static int choose_psk(struct tern_hs12 *hs, uint8_t identity[TERN_PSK_IDENTITY_MAX_LEN],
+                      size_t *identity_len)
+{
+    const struct tern_config *cfg = hs->cfg;
+    if (cfg->psk_client != NULL) {
+        size_t id_len = TERN_PSK_IDENTITY_MAX_LEN;
+        size_t key_len = TERN_PSK_KEY_MAX_LEN;
+        int rc = cfg->psk_client(cfg->psk_client_arg, hs->hint, hs->hint_len, identity, &id_len,
+                                 hs->psk_key, &key_len);
+        TERN_ENSURE(rc >= 0, TERN_ERR_UNKNOWN_PSK_IDENTITY);
+        TERN_ENSURE(id_len <= TERN_PSK_IDENTITY_MAX_LEN && key_len > 0 &&
+                        key_len <= TERN_PSK_KEY_MAX_LEN,
+                    TERN_ERR_UNKNOWN_PSK_IDENTITY);
+        *identity_len = id_len;
+        hs->psk_key_len = key_len;
+        return TERN_OK;
+    }
+    TERN_ENSURE(cfg->psk_key_len > 0, TERN_ERR_UNKNOWN_PSK_IDENTITY);
+    memcpy(identity, cfg->psk_identity, cfg->psk_identity_len);
+    *identity_len = cfg->psk_identity_len;
+    memcpy(hs->psk_key, cfg->psk_key, cfg->psk_key_len);
+    hs->psk_key_len = cfg->psk_key_len;
+    return TERN_OK;
+}
+
+static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    struct tern_session12 *s = hs->sess;
+    const uint8_t *point = NULL;
+    if (hs->suite->kx == TERN_KX_ECDHE_PSK) {
+        point = hs->kex.pub;
+    }
+    tern_cke_psk_write(w, s->psk_identity, s->psk_identity_len, point, hs->kex.pub_len);
+    return TERN_OK;
+}
+
+static int send_final_flight(struct tern_hs12 *hs)
+{
+    struct tern_session12 *s = hs->sess;
+    size_t id_len = 0;
+    TERN_TRY(choose_psk(hs, s->psk_identity, &id_len));
+    s->psk_identity_len = (uint16_t)id_len;
+    if (hs->suite->kx == TERN_KX_ECDHE_PSK) {
+        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
+    }
+    uint8_t premaster[TERN_PREMASTER_MAX];
+    size_t pm_len = 0;
+    int rc = tern_hs12_send_msg(hs, TERN_HS_CLIENT_KEY_EXCHANGE, build_key_exchange);
+    if (rc == TERN_OK) {
+        rc = tern_hs12_premaster(hs, premaster, &pm_len);
+    }
+    if (rc == TERN_OK) {
+        rc = tern_hs12_derive(hs, premaster, pm_len);
+    }
+    tern_zeroize(premaster, sizeof(premaster));
+    TERN_TRY(rc);
+    return tern_hs12_send_ccs_finished(hs);
+}
+
+static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    TERN_TRY(tern_hs12_ccs_parse(body));
+    return tern_hs12_install_rx(hs);
+}
+
+static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    return tern_hs12_check_finished(hs, body);
+}
+
+static int finish(struct tern_hs12 *hs)
+{
+    /* The server's Finished acknowledges our last flight. */
+    tern_flight_reset(&hs->flight);
+    return TERN_OK;
+}
+
+#define ANY      0
+#define PSK_ONLY TERN_KX_BIT(TERN_KX_PSK)
+#define PSK_KX   (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
+
+const struct tern_hs12_row tern_hs12_client_table[] = {
+    {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_HELLO_VERIFY_REQUEST,
+     TERN_HS12_C_WAIT_SERVER_HELLO, process_hello_verify, send_client_hello_again},
+    {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_SERVER_HELLO, TERN_HS12_C_WAIT_KEY_EXCHANGE,
+     process_server_hello, NULL},
+    /* RFC 4279 section 2: a PSK server without a hint may skip
+     * ServerKeyExchange; ECDHE_PSK always sends it (RFC 5489 section 2). */
+    {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_KX, TERN_HS_SERVER_KEY_EXCHANGE,
+     TERN_HS12_C_WAIT_HELLO_DONE, process_key_exchange, NULL},
+    {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_ONLY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+     process_hello_done, send_final_flight},
+    {TERN_HS12_C_WAIT_HELLO_DONE, PSK_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+     process_hello_done, send_final_flight},
+    {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, process_ccs, NULL},
+    {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished, finish},
+};
+
+const size_t tern_hs12_client_rows =
+    sizeof(tern_hs12_client_table) / sizeof(tern_hs12_client_table[0]);

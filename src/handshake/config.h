@@ -1,0 +1,52 @@
+/* The layout of struct tern_config: the parameters every handshake reads
+ * (the public API in include/tern/config.h sets them). */
+#ifndef TERN_HANDSHAKE_CONFIG_H
+#define TERN_HANDSHAKE_CONFIG_H
+
+#include <tern/config.h>
+#include <tern/cookie.h>
+
+#include "crypto/rng.h"
+
+#define TERN_CONFIG_MAX_SUITES 32
+#define TERN_CONFIG_MAX_GROUPS 8
+#define TERN_COOKIE_SECRET_LEN 32
+
+struct tern_config {
+    int refs;   /* the application's reference plus one per connection */
+    int frozen; /* set when the first connection takes a reference */
+    uint8_t role;
+    uint16_t suites[TERN_CONFIG_MAX_SUITES]; /* 0 entries: tern's default order */
+    size_t n_suites;
+    uint16_t groups[TERN_CONFIG_MAX_GROUPS];
+    size_t n_groups;
+    uint8_t psk_identity[TERN_PSK_IDENTITY_MAX_LEN];
+    size_t psk_identity_len;
+    uint8_t psk_key[TERN_PSK_KEY_MAX_LEN];
+    size_t psk_key_len;
+    uint8_t psk_hint[TERN_PSK_IDENTITY_MAX_LEN];
+    size_t psk_hint_len;
+    tern_psk_client_fn psk_client;
+    void *psk_client_arg;
+    tern_psk_server_fn psk_server;
+    void *psk_server_arg;
+    size_t mtu;
+    uint32_t timer_initial_ms;
+    uint32_t timer_max_ms;
+    unsigned max_retransmits;
+    int cookies;
+    uint8_t cookie_secret[TERN_COOKIE_SECRET_MAX];
+    size_t cookie_secret_len;
+    uint32_t flags;
+    tern_keylog_fn keylog;
+    void *keylog_arg;
+    struct tern_rng rng;
+};
+
+/* Takes a reference for a connection and freezes the configuration. */
+void tern_config_ref(struct tern_config *cfg);
+
+/* Whether the configuration holds any PSK (fixed or callback) for its role. */
+int tern_config_has_psk(const struct tern_config *cfg);
+
+#endif

@@ -1,0 +1,35 @@
+/* The cookie of RFC 6347 section 4.2.1, shared by the stateless gate
+ * (src/cookie.c) and a server connection that answers HelloVerifyRequests
+ * itself. */
+#ifndef TERN_HANDSHAKE_COOKIE_MAC_H
+#define TERN_HANDSHAKE_COOKIE_MAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/hash.h"
+#include "handshake/hello.h"
+
+#define TERN_COOKIE_LEN      32 /* HMAC-SHA-256 output */
+#define TERN_COOKIE_PEER_MAX 128
+
+/* Cookie = HMAC(secret, peer || client_version || random || session_id ||
+ * cipher_suites || compression_methods), each variable field with its length
+ * prefix so that fields cannot slide into each other. RFC 6347 section 4.2.1
+ * suggests HMAC(Secret, Client-IP, Client-Parameters), and these are the
+ * parameters a client "MUST use the same [...] as it did in the original
+ * ClientHello". Errors: TERN_ERR_STATE, TERN_ERR_CRYPTO. */
+int tern_cookie_mac(struct tern_hmac *key, const void *peer, size_t peer_len,
+                    const struct tern_client_hello *ch, uint8_t out[TERN_COOKIE_LEN]);
+
+/* As tern_cookie_mac() with a raw secret (keyed for this one computation).
+ * Returns 1 when ch carries the cookie for peer, 0 when not, or an error. */
+int tern_cookie_mac_verify(const uint8_t *secret, size_t secret_len, const void *peer,
+                           size_t peer_len, const struct tern_client_hello *ch);
+
+/* Computes the cookie for ch under a raw secret. Errors: as tern_hmac_init(). */
+int tern_cookie_mac_make(const uint8_t *secret, size_t secret_len, const void *peer,
+                         size_t peer_len, const struct tern_client_hello *ch,
+                         uint8_t out[TERN_COOKIE_LEN]);
+
+#endif

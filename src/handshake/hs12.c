@@ -1,0 +1,295 @@
+/* The DTLS 1.2 handshake: dispatcher and helpers shared by both roles. */
+#include "handshake/hs12.h"
+
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/header.h"
+#include "handshake/msgs12.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+/* Largest handshake message accepted (PSK messages are far smaller;
+ * certificate chains get their own cap later), and all messages buffered. */
+#define MAX_MESSAGE   16384
+#define MAX_BUFFERED  32768
+#define FLIGHT_BUFFER 4096
+
+int tern_hs12_client_start(struct tern_hs12 *hs);
+
+int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct tern_rec12 *rl,
+                   struct tern_session12 *sess, const void *peer, size_t peer_len)
+{
+    memset(hs, 0, sizeof(*hs));
+    TERN_ENSURE(peer_len <= sizeof(hs->peer_addr), TERN_ERR_ARG);
+    hs->cfg = cfg;
+    hs->rl = rl;
+    hs->sess = sess;
+    hs->is_client = cfg->role == TERN_ROLE_CLIENT;
+    hs->state = hs->is_client ? TERN_HS12_C_START : TERN_HS12_S_WAIT_CLIENT_HELLO;
+    if (peer != NULL && peer_len > 0) {
+        memcpy(hs->peer_addr, peer, peer_len);
+        hs->peer_len = peer_len;
+    }
+    tern_reasm_init(&hs->reasm, 0, MAX_MESSAGE, MAX_BUFFERED);
+    int rc = tern_flight_init(&hs->flight, FLIGHT_BUFFER);
+    if (rc == TERN_OK) {
+        rc = tern_transcript_init(&hs->transcript);
+    }
+    if (rc != TERN_OK) {
+        tern_hs12_clear(hs);
+    }
+    return rc;
+}
+
+void tern_hs12_clear(struct tern_hs12 *hs)
+{
+    if (hs == NULL) {
+        return;
+    }
+    tern_reasm_clear(&hs->reasm);
+    tern_flight_clear(&hs->flight);
+    tern_transcript_clear(&hs->transcript);
+    tern_kex_clear(&hs->kex);
+    tern_zeroize(hs, sizeof(*hs));
+}
+
+int tern_hs12_start(struct tern_hs12 *hs)
+{
+    TERN_ENSURE(hs->is_client && hs->state == TERN_HS12_C_START, TERN_ERR_STATE);
+    TERN_TRY(tern_hs12_client_start(hs));
+    hs->state = TERN_HS12_C_WAIT_SERVER_HELLO;
+    return TERN_OK;
+}
+
+int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len)
+{
+    return tern_rng_bytes(&hs->cfg->rng, out, len);
+}
+
+/* Finds the row for msg in the current state, or fails with
+ * unexpected_message (DESIGN.md principle 6). */
+static const struct tern_hs12_row *find_row(const struct tern_hs12 *hs, uint16_t msg)
+{
+    const struct tern_hs12_row *table =
+        hs->is_client ? tern_hs12_client_table : tern_hs12_server_table;
+    size_t n = hs->is_client ? tern_hs12_client_rows : tern_hs12_server_rows;
+    for (size_t i = 0; i < n; i++) {
+        const struct tern_hs12_row *row = &table[i];
+        if (row->state != hs->state || row->msg != msg) {
+            continue;
+        }
+        if (row->kx_mask != 0 &&
+            (hs->suite == NULL || (row->kx_mask & TERN_KX_BIT(hs->suite->kx)) == 0)) {
+            continue;
+        }
+        return row;
+    }
+    return NULL;
+}
+
+/* The one place that changes the handshake state. */
+static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body, uint16_t seq)
+{
+    const struct tern_hs12_row *row = find_row(hs, msg);
+    TERN_ENSURE(row != NULL, TERN_ERR_UNEXPECTED_MESSAGE);
+    int rc = row->process(hs, body, seq);
+    TERN_TRY(rc);
+    if (rc == TERN_HS12_STAY) {
+        return TERN_OK;
+    }
+    /* RFC 6347 section 4.2.6: the HelloVerifyRequest (and the ClientHello
+     * that drew it) stay out of the handshake hash; ChangeCipherSpec is not
+     * a handshake message. */
+    if (msg != TERN_MSG_CCS && msg != TERN_HS_HELLO_VERIFY_REQUEST) {
+        TERN_TRY(tern_transcript_add(&hs->transcript, (uint8_t)msg, seq, body.p, body.len));
+    }
+    if (row->send != NULL) {
+        TERN_TRY(row->send(hs));
+    }
+    hs->state = row->next;
+    return TERN_OK;
+}
+
+/* A server accepts the peer's first ClientHello at whatever message_seq it
+ * carries (0, or 1 after a stateless cookie exchange, RFC 6347 section
+ * 4.2.2): the reassembly starts there. */
+static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *h)
+{
+    if (!hs->is_client && hs->state == TERN_HS12_S_WAIT_CLIENT_HELLO &&
+        h->type == TERN_HS_CLIENT_HELLO && h->message_seq > hs->reasm.next_seq &&
+        h->message_seq < 16 && hs->reasm.buffered == 0) {
+        tern_reasm_clear(&hs->reasm);
+        tern_reasm_init(&hs->reasm, h->message_seq, MAX_MESSAGE, MAX_BUFFERED);
+    }
+}
+
+static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *body, size_t len)
+{
+    struct tern_reader r;
+    tern_r_init(&r, body, len);
+    while (tern_r_left(&r) > 0) {
+        struct tern_hs_header h;
+        struct tern_reader frag;
+        TERN_TRY(tern_hs_header_parse(&r, &h, &frag));
+        if (epoch != tern_rec12_rx_epoch(hs->rl)) {
+            /* A message of an epoch we have left: only ever the peer
+             * repeating its previous flight, which tells us ours was lost
+             * (RFC 6347 section 4.2.4). Never reassembled. */
+            hs->retransmit |= h.message_seq < hs->reasm.next_seq;
+            continue;
+        }
+        server_first_seq(hs, &h);
+        int got = tern_reasm_add(&hs->reasm, &h, frag.p);
+        TERN_TRY(got);
+        if (got == TERN_REASM_OLD) {
+            hs->retransmit = 1;
+            continue;
+        }
+        uint8_t type;
+        const uint8_t *msg;
+        size_t msg_len;
+        while (hs->state != TERN_HS12_DONE && tern_reasm_ready(&hs->reasm, &type, &msg, &msg_len)) {
+            struct tern_reader mr;
+            tern_r_init(&mr, msg, msg_len);
+            uint16_t seq = (uint16_t)hs->reasm.next_seq;
+            int rc = dispatch(hs, type, mr, seq);
+            tern_reasm_advance(&hs->reasm);
+            TERN_TRY(rc);
+        }
+    }
+    return TERN_OK;
+}
+
+int tern_hs12_on_record(struct tern_hs12 *hs, uint8_t type, uint16_t epoch, const uint8_t *body,
+                        size_t len)
+{
+    if (type == TERN_CT_HANDSHAKE) {
+        return on_handshake(hs, epoch, body, len);
+    }
+    if (type == TERN_CT_CHANGE_CIPHER_SPEC) {
+        /* A ChangeCipherSpec from an epoch we have left repeats an old flight. */
+        if (epoch != tern_rec12_rx_epoch(hs->rl)) {
+            hs->retransmit = 1;
+            return TERN_OK;
+        }
+        struct tern_reader r;
+        tern_r_init(&r, body, len);
+        return dispatch(hs, TERN_MSG_CCS, r, 0);
+    }
+    return TERN_ERR_UNEXPECTED_MESSAGE;
+}
+
+int tern_hs12_ccs_parse(struct tern_reader body)
+{
+    uint8_t v;
+    TERN_TRY(tern_r_u8(&body, &v));
+    TERN_TRY(tern_r_end(&body));
+    return v == 1 ? TERN_OK : TERN_ERR_DECODE;
+}
+
+int tern_hs12_send_msg(struct tern_hs12 *hs, uint8_t type,
+                       int (*build)(struct tern_hs12 *hs, struct tern_writer *w))
+{
+    uint16_t epoch = tern_rec12_tx_epoch(hs->rl);
+    struct tern_writer *w = tern_flight_open(&hs->flight, type, epoch, hs->send_seq);
+    TERN_ENSURE(w != NULL, TERN_ERR_BUFFER);
+    int rc = build(hs, w);
+    int closed = tern_flight_close(&hs->flight);
+    TERN_TRY(rc);
+    TERN_TRY(closed);
+    size_t len = 0;
+    const uint8_t *b = tern_flight_last_body(&hs->flight, &len);
+    TERN_TRY(tern_transcript_add(&hs->transcript, type, hs->send_seq, b, len));
+    hs->send_seq++;
+    hs->flight_ready = 1;
+    return TERN_OK;
+}
+
+int tern_hs12_premaster(struct tern_hs12 *hs, uint8_t out[TERN_PREMASTER_MAX], size_t *len)
+{
+    if (hs->suite->kx != TERN_KX_ECDHE_PSK) {
+        return tern_psk_premaster(NULL, 0, hs->psk_key, hs->psk_key_len, out, len);
+    }
+    uint8_t z[TERN_KEX_MAX_SECRET_LEN];
+    size_t z_len = 0;
+    int rc = tern_kex_derive(&hs->kex, hs->peer_point, hs->peer_point_len, z, &z_len);
+    if (rc == TERN_OK) {
+        rc = tern_psk_premaster(z, z_len, hs->psk_key, hs->psk_key_len, out, len);
+    }
+    tern_zeroize(z, sizeof(z));
+    tern_kex_clear(&hs->kex);
+    return rc;
+}
+
+int tern_hs12_derive(struct tern_hs12 *hs, uint8_t *premaster, size_t premaster_len)
+{
+    struct tern_session12 *s = hs->sess;
+    int hash = hs->suite->prf_hash;
+    int rc;
+    if (s->ems) {
+        /* RFC 7627 section 4: session_hash covers the messages through
+         * ClientKeyExchange. */
+        uint8_t session_hash[TERN_HASH_MAX_LEN];
+        size_t sh_len = 0;
+        rc = tern_transcript_hash(&hs->transcript, session_hash, &sh_len);
+        if (rc == TERN_OK) {
+            rc = tern_master_secret_ems(hash, premaster, premaster_len, session_hash, sh_len,
+                                        s->master);
+        }
+    } else {
+        rc = tern_master_secret_legacy(hash, premaster, premaster_len, s->client_random,
+                                       s->server_random, s->master);
+    }
+    tern_zeroize(premaster, premaster_len);
+    tern_zeroize(hs->psk_key, sizeof(hs->psk_key));
+    TERN_TRY(rc);
+    return tern_keys12_derive(hash, s->master, s->client_random, s->server_random,
+                              hs->suite->key_len, hs->suite->iv_len, &hs->keys);
+}
+
+static int build_finished(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    uint8_t th[TERN_HASH_MAX_LEN];
+    size_t th_len = 0;
+    uint8_t vd[TERN_VERIFY_DATA_LEN];
+    TERN_TRY(tern_transcript_hash(&hs->transcript, th, &th_len));
+    TERN_TRY(tern_finished12(hs->suite->prf_hash, hs->sess->master, hs->is_client, th, th_len, vd));
+    tern_w_bytes(w, vd, sizeof(vd));
+    return TERN_OK;
+}
+
+int tern_hs12_send_ccs_finished(struct tern_hs12 *hs)
+{
+    const struct tern_keys12 *k = &hs->keys;
+    TERN_TRY(tern_flight_add_ccs(&hs->flight, tern_rec12_tx_epoch(hs->rl)));
+    TERN_TRY(tern_rec12_set_tx_keys(hs->rl, hs->suite->aead,
+                                    hs->is_client ? k->client_key : k->server_key, k->key_len,
+                                    hs->is_client ? k->client_iv : k->server_iv, k->iv_len));
+    return tern_hs12_send_msg(hs, TERN_HS_FINISHED, build_finished);
+}
+
+int tern_hs12_install_rx(struct tern_hs12 *hs)
+{
+    const struct tern_keys12 *k = &hs->keys;
+    return tern_rec12_set_rx_keys(hs->rl, hs->suite->aead,
+                                  hs->is_client ? k->server_key : k->client_key, k->key_len,
+                                  hs->is_client ? k->server_iv : k->client_iv, k->iv_len);
+}
+
+int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body)
+{
+    uint8_t got[TERN_VERIFY_DATA_LEN];
+    TERN_TRY(tern_finished_parse(body, got));
+    uint8_t th[TERN_HASH_MAX_LEN];
+    size_t th_len = 0;
+    uint8_t want[TERN_VERIFY_DATA_LEN];
+    TERN_TRY(tern_transcript_hash(&hs->transcript, th, &th_len));
+    TERN_TRY(
+        tern_finished12(hs->suite->prf_hash, hs->sess->master, !hs->is_client, th, th_len, want));
+    /* RFC 5246 section 7.4.9: a Finished that does not verify is fatal
+     * (decrypt_error). Compared in constant time. */
+    TERN_ENSURE(tern_ct_equal(got, want, sizeof(want)), TERN_ERR_BAD_FINISHED);
+    return TERN_OK;
+}

@@ -1,0 +1,326 @@
+/* The DTLS 1.2 server: its table and handlers (PSK and ECDHE_PSK). */
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/cookie_mac.h"
+#include "handshake/ext.h"
+#include "handshake/header.h"
+#include "handshake/hello.h"
+#include "handshake/hs12.h"
+#include "handshake/msgs12.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+/* What the ClientHello asked for, kept for the ServerHello's extensions. */
+#define ECHO_EMS           (1u << 0)
+#define ECHO_RENEGOTIATION (1u << 1)
+#define ECHO_RECORD_LIMIT  (1u << 2)
+#define ECHO_POINT_FORMATS (1u << 3)
+
+static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
+{
+    return tern_kx_uses_psk(s->kx) && tern_config_has_psk(hs->cfg);
+}
+
+/* The first of our groups (in our order) that the client lists. */
+static uint16_t pick_group(const struct tern_hs12 *hs, const struct tern_client_hello *ch)
+{
+    if (!tern_exts_has(&ch->exts, TERN_EXTI_SUPPORTED_GROUPS)) {
+        return 0;
+    }
+    struct tern_reader list;
+    if (tern_ext_u16_list_parse(ch->exts.body[TERN_EXTI_SUPPORTED_GROUPS], &list) != TERN_OK) {
+        return 0;
+    }
+    for (size_t i = 0; i < hs->cfg->n_groups; i++) {
+        if (tern_u16_list_contains(list, hs->cfg->groups[i])) {
+            return hs->cfg->groups[i];
+        }
+    }
+    return 0;
+}
+
+/* Server preference order among the suites the client offers and the
+ * server can serve. */
+static const struct tern_suite *pick_suite(struct tern_hs12 *hs, const struct tern_client_hello *ch)
+{
+    const struct tern_config *cfg = hs->cfg;
+    uint16_t group = pick_group(hs, ch);
+    for (size_t i = 0;; i++) {
+        const struct tern_suite *s =
+            cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
+                              : tern_suite_at(i);
+        if (s == NULL) {
+            return NULL;
+        }
+        if (!usable(hs, s) || !tern_client_hello_offers(ch, s->id)) {
+            continue;
+        }
+        if (tern_kx_uses_ecdhe(s->kx)) {
+            if (group == 0) {
+                continue;
+            }
+            hs->group = group;
+        }
+        return s;
+    }
+}
+
+/* Answers a ClientHello without a valid cookie with a HelloVerifyRequest,
+ * sent once and not kept (RFC 6347 section 4.2.1). */
+static int send_hello_verify(struct tern_hs12 *hs, const struct tern_client_hello *ch, uint16_t seq)
+{
+    uint8_t cookie[TERN_COOKIE_LEN];
+    const struct tern_config *cfg = hs->cfg;
+    TERN_TRY(tern_cookie_mac_make(cfg->cookie_secret, cfg->cookie_secret_len, hs->peer_addr,
+                                  hs->peer_len, ch, cookie));
+    uint8_t msg[TERN_HS_HEADER_LEN + 3 + TERN_COOKIE_LEN];
+    struct tern_writer w;
+    tern_w_init(&w, msg, sizeof(msg));
+    struct tern_hs_header h = {TERN_HS_HELLO_VERIFY_REQUEST, 3 + TERN_COOKIE_LEN, seq, 0,
+                               3 + TERN_COOKIE_LEN};
+    tern_hs_header_write(&w, &h);
+    tern_hello_verify_write(&w, cookie, sizeof(cookie));
+    TERN_TRY(tern_w_finish(&w));
+    ptrdiff_t n = tern_rec12_write_copy(hs->rl, 0, TERN_CT_HANDSHAKE, msg, w.len, hs->oneshot,
+                                        sizeof(hs->oneshot));
+    if (n < 0) {
+        return (int)n;
+    }
+    hs->oneshot_len = (uint8_t)n;
+    return TERN_OK;
+}
+
+static int check_client_extensions(struct tern_hs12 *hs, const struct tern_client_hello *ch,
+                                   unsigned *echo)
+{
+    const struct tern_exts *e = &ch->exts;
+    *echo = 0;
+    if (tern_exts_has(e, TERN_EXTI_EXTENDED_MASTER_SECRET)) {
+        TERN_TRY(tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]));
+        hs->sess->ems = 1;
+        *echo |= ECHO_EMS;
+    } else {
+        /* RFC 7627 section 5.3: a server that requires it aborts. */
+        TERN_ENSURE((hs->cfg->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
+                    TERN_ERR_NO_EXTENDED_MASTER_SECRET);
+    }
+    if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
+        struct tern_reader rc;
+        TERN_TRY(tern_ext_renegotiation_info_parse(e->body[TERN_EXTI_RENEGOTIATION_INFO], &rc));
+        /* RFC 5746 section 3.6: non-empty on an initial handshake is fatal. */
+        TERN_ENSURE(rc.len == 0, TERN_ERR_HANDSHAKE_FAILURE);
+        *echo |= ECHO_RENEGOTIATION;
+    }
+    if (tern_client_hello_offers(ch, TERN_SCSV_RENEGOTIATION)) {
+        *echo |= ECHO_RENEGOTIATION;
+    }
+    hs->sess->peer_record_limit = (uint16_t)TERN_REC_MAX_PLAINTEXT;
+    if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
+        uint16_t limit;
+        TERN_TRY(tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit));
+        if (limit < hs->sess->peer_record_limit) {
+            hs->sess->peer_record_limit = limit;
+        }
+        *echo |= ECHO_RECORD_LIMIT;
+    }
+    if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
+        int uncompressed = 0;
+        TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
+        /* RFC 8422 section 5.1.2: uncompressed is the only format tern uses. */
+        TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
+        *echo |= ECHO_POINT_FORMATS;
+    }
+    return TERN_OK;
+}
+
+static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    struct tern_client_hello ch;
+    TERN_TRY(tern_client_hello_parse(body, &ch));
+    if (hs->cfg->cookies) {
+        int ok = tern_cookie_mac_verify(hs->cfg->cookie_secret, hs->cfg->cookie_secret_len,
+                                        hs->peer_addr, hs->peer_len, &ch);
+        TERN_TRY(ok);
+        if (!ok) {
+            TERN_TRY(send_hello_verify(hs, &ch, seq));
+            return TERN_HS12_STAY;
+        }
+    }
+    /* DTLS versions count down: 0xfefd (1.2) is above 0xfeff (1.0). */
+    TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
+    unsigned echo = 0;
+    TERN_TRY(check_client_extensions(hs, &ch, &echo));
+    hs->suite = pick_suite(hs, &ch);
+    TERN_ENSURE(hs->suite != NULL, TERN_ERR_HANDSHAKE_FAILURE);
+    struct tern_session12 *s = hs->sess;
+    s->version = TERN_DTLS12_VERSION;
+    s->suite = hs->suite->id;
+    memcpy(s->client_random, ch.random, 32);
+    hs->echo_exts = echo;
+    /* RFC 6347 section 4.2.2 (with erratum 5186): the ServerHello takes the
+     * ClientHello's message_seq. */
+    hs->send_seq = seq;
+    return tern_transcript_choose(&hs->transcript, hs->suite->prf_hash);
+}
+
+static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    unsigned echo = hs->echo_exts;
+    tern_server_hello_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
+                            hs->suite->id);
+    struct tern_w_mark exts = tern_w_open16(w);
+    if (echo & ECHO_EMS) {
+        tern_w_u16(w, TERN_EXT_EXTENDED_MASTER_SECRET);
+        tern_w_u16(w, 0);
+    }
+    if (echo & ECHO_RENEGOTIATION) {
+        tern_w_u16(w, TERN_EXT_RENEGOTIATION_INFO);
+        tern_w_u16(w, 1);
+        tern_w_u8(w, 0);
+    }
+    if (echo & ECHO_RECORD_LIMIT) {
+        tern_w_u16(w, TERN_EXT_RECORD_SIZE_LIMIT);
+        tern_w_u16(w, 2);
+        tern_w_u16(w, (uint16_t)TERN_REC_MAX_PLAINTEXT);
+    }
+    if ((echo & ECHO_POINT_FORMATS) && tern_kx_uses_ecdhe(hs->suite->kx)) {
+        tern_w_u16(w, TERN_EXT_EC_POINT_FORMATS);
+        tern_w_u16(w, 2);
+        tern_w_u8(w, 1);
+        tern_w_u8(w, 0);
+    }
+    tern_w_close(w, exts);
+    return TERN_OK;
+}
+
+static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
+    const struct tern_config *cfg = hs->cfg;
+    tern_ske_psk_write(w, cfg->psk_hint, cfg->psk_hint_len, ecdhe, hs->group, hs->kex.pub,
+                       hs->kex.pub_len);
+    return TERN_OK;
+}
+
+static int build_hello_done(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    (void)hs;
+    (void)w;
+    return TERN_OK;
+}
+
+static int send_hello_flight(struct tern_hs12 *hs)
+{
+    TERN_TRY(tern_hs12_random(hs, hs->sess->server_random, 32));
+    TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO, build_server_hello));
+    int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
+    if (ecdhe) {
+        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
+    }
+    /* RFC 4279 section 2: without a hint a PSK server may omit it. */
+    if (ecdhe || hs->cfg->psk_hint_len > 0) {
+        TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_key_exchange));
+    }
+    return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
+}
+
+/* Looks the identity up; the key goes to hs->psk_key. */
+static int find_psk(struct tern_hs12 *hs, struct tern_reader identity)
+{
+    const struct tern_config *cfg = hs->cfg;
+    if (cfg->psk_server != NULL) {
+        size_t key_len = TERN_PSK_KEY_MAX_LEN;
+        int rc =
+            cfg->psk_server(cfg->psk_server_arg, identity.p, identity.len, hs->psk_key, &key_len);
+        TERN_ENSURE(rc >= 0 && key_len > 0 && key_len <= TERN_PSK_KEY_MAX_LEN,
+                    TERN_ERR_UNKNOWN_PSK_IDENTITY);
+        hs->psk_key_len = key_len;
+        return TERN_OK;
+    }
+    TERN_ENSURE(cfg->psk_key_len > 0 && identity.len == cfg->psk_identity_len &&
+                    tern_ct_equal(identity.p, cfg->psk_identity, identity.len),
+                TERN_ERR_UNKNOWN_PSK_IDENTITY);
+    memcpy(hs->psk_key, cfg->psk_key, cfg->psk_key_len);
+    hs->psk_key_len = cfg->psk_key_len;
+    return TERN_OK;
+}
+
+static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    struct tern_cke_psk cke;
+    TERN_TRY(tern_cke_psk_parse(body, hs->suite->kx == TERN_KX_ECDHE_PSK, &cke));
+    TERN_TRY(find_psk(hs, cke.identity));
+    struct tern_session12 *s = hs->sess;
+    memcpy(s->psk_identity, cke.identity.p, cke.identity.len);
+    s->psk_identity_len = (uint16_t)cke.identity.len;
+    if (hs->suite->kx == TERN_KX_ECDHE_PSK) {
+        TERN_ENSURE(cke.point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
+        memcpy(hs->peer_point, cke.point.p, cke.point.len);
+        hs->peer_point_len = cke.point.len;
+    }
+    return TERN_OK;
+}
+
+/* After the ClientKeyExchange is in the transcript (RFC 7627 session hash). */
+static int derive_keys(struct tern_hs12 *hs)
+{
+    uint8_t premaster[TERN_PREMASTER_MAX];
+    size_t pm_len = 0;
+    int rc = tern_hs12_premaster(hs, premaster, &pm_len);
+    if (rc == TERN_OK) {
+        rc = tern_hs12_derive(hs, premaster, pm_len);
+    }
+    tern_zeroize(premaster, sizeof(premaster));
+    return rc;
+}
+
+/* A ChangeCipherSpec that overtook a lost ClientKeyExchange: the client
+ * will repeat both. */
+static int early_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)hs;
+    (void)body;
+    (void)seq;
+    return TERN_HS12_STAY;
+}
+
+static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    TERN_TRY(tern_hs12_ccs_parse(body));
+    return tern_hs12_install_rx(hs);
+}
+
+static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    return tern_hs12_check_finished(hs, body);
+}
+
+static int send_final_flight(struct tern_hs12 *hs)
+{
+    /* The client's flight is complete: ours replaces the hello flight. */
+    tern_flight_reset(&hs->flight);
+    return tern_hs12_send_ccs_finished(hs);
+}
+
+#define ANY    0
+#define PSK_KX (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
+
+const struct tern_hs12_row tern_hs12_server_table[] = {
+    {TERN_HS12_S_WAIT_CLIENT_HELLO, ANY, TERN_HS_CLIENT_HELLO, TERN_HS12_S_WAIT_KEY_EXCHANGE,
+     process_client_hello, send_hello_flight},
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, PSK_KX, TERN_HS_CLIENT_KEY_EXCHANGE, TERN_HS12_S_WAIT_CCS,
+     process_key_exchange, derive_keys},
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_KEY_EXCHANGE, early_ccs,
+     NULL},
+    {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, process_ccs, NULL},
+    {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished,
+     send_final_flight},
+};
+
+const size_t tern_hs12_server_rows =
+    sizeof(tern_hs12_server_table) / sizeof(tern_hs12_server_table[0]);

@@ -1,0 +1,160 @@
+#include "pair.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t next_rand(struct pair *p)
+{
+    /* xorshift64*: a small deterministic generator for the link only */
+    p->rng ^= p->rng >> 12;
+    p->rng ^= p->rng << 25;
+    p->rng ^= p->rng >> 27;
+    return p->rng * UINT64_C(2685821657736338717);
+}
+
+static int chance(struct pair *p, unsigned pct)
+{
+    return pct > 0 && next_rand(p) % 100 < pct;
+}
+
+static void on_client_data(void *arg, const uint8_t *data, size_t len)
+{
+    struct pair *p = arg;
+    if (p->client_got_len + len <= sizeof(p->client_got)) {
+        memcpy(p->client_got + p->client_got_len, data, len);
+        p->client_got_len += len;
+    }
+}
+
+static void on_server_data(void *arg, const uint8_t *data, size_t len)
+{
+    struct pair *p = arg;
+    if (p->server_got_len + len <= sizeof(p->server_got)) {
+        memcpy(p->server_got + p->server_got_len, data, len);
+        p->server_got_len += len;
+    }
+}
+
+int pair_init(struct pair *p, struct tern_config *client_cfg, struct tern_config *server_cfg,
+              uint64_t seed)
+{
+    memset(p, 0, sizeof(*p));
+    p->rng = seed * 2 + 1;
+    p->now = UINT64_C(1000000000);
+    static const uint8_t peer[] = {127, 0, 0, 1, 0x30, 0x39};
+    int rc = tern_conn_new(&p->client, client_cfg, NULL, 0);
+    if (rc == 0) {
+        rc = tern_conn_new(&p->server, server_cfg, peer, sizeof(peer));
+    }
+    if (rc == 0) {
+        rc = tern_conn_start(p->client, p->now);
+    }
+    return rc;
+}
+
+void pair_free(struct pair *p)
+{
+    tern_conn_free(p->client);
+    tern_conn_free(p->server);
+    p->client = NULL;
+    p->server = NULL;
+}
+
+static void enqueue(struct pair *p, struct link_queue *q, const uint8_t *d, size_t len)
+{
+    p->datagrams++;
+    if (chance(p, p->faults.loss_pct) || q->n >= PAIR_QUEUE) {
+        return;
+    }
+    int copies = chance(p, p->faults.dup_pct) ? 2 : 1;
+    for (int i = 0; i < copies && q->n < PAIR_QUEUE; i++) {
+        struct link_dgram *slot = &q->q[q->n++];
+        memcpy(slot->data, d, len);
+        slot->len = len;
+        if (chance(p, p->faults.corrupt_pct) && len > 0) {
+            size_t bit = (size_t)(next_rand(p) % (len * 8));
+            slot->data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        }
+    }
+    /* Reorder: swap the new datagram with the one before it. */
+    if (q->n >= 2 && chance(p, p->faults.reorder_pct)) {
+        struct link_dgram tmp = q->q[q->n - 1];
+        q->q[q->n - 1] = q->q[q->n - 2];
+        q->q[q->n - 2] = tmp;
+    }
+}
+
+void pair_flush(struct pair *p, struct tern_conn *from, struct link_queue *q)
+{
+    uint8_t buf[PAIR_DGRAM];
+    for (int i = 0; i < 64; i++) {
+        ptrdiff_t n = tern_conn_pull(from, p->now, buf, sizeof(buf));
+        if (n <= 0) {
+            return;
+        }
+        enqueue(p, q, buf, (size_t)n);
+    }
+}
+
+void pair_deliver(struct pair *p, struct link_queue *q, struct tern_conn *to, int to_client)
+{
+    size_t n = q->n;
+    q->n = 0;
+    static struct link_dgram batch[PAIR_QUEUE];
+    memcpy(batch, q->q, n * sizeof(batch[0]));
+    for (size_t i = 0; i < n; i++) {
+        tern_conn_receive(to, p->now, batch[i].data, batch[i].len,
+                          to_client ? on_client_data : on_server_data, p);
+    }
+}
+
+static int settled(enum tern_state s)
+{
+    return s == TERN_STATE_ESTABLISHED || s == TERN_STATE_FAILED || s == TERN_STATE_CLOSED;
+}
+
+int pair_handshake(struct pair *p, unsigned max_steps)
+{
+    for (unsigned step = 0; step < max_steps; step++) {
+        pair_flush(p, p->client, &p->to_server);
+        pair_flush(p, p->server, &p->to_client);
+        if (p->to_server.n == 0 && p->to_client.n == 0) {
+            enum tern_state cs = tern_conn_state(p->client);
+            enum tern_state ss = tern_conn_state(p->server);
+            if (settled(cs) && settled(ss)) {
+                break;
+            }
+            /* Nothing in flight: advance the clock to the earliest deadline. */
+            uint64_t dc = tern_conn_deadline(p->client);
+            uint64_t ds = tern_conn_deadline(p->server);
+            uint64_t d = dc < ds ? dc : ds;
+            if (d == UINT64_MAX) {
+                break;
+            }
+            if (d > p->now) {
+                p->now = d;
+            }
+            tern_conn_timeout(p->client, p->now);
+            tern_conn_timeout(p->server, p->now);
+            continue;
+        }
+        pair_deliver(p, &p->to_server, p->server, 0);
+        pair_deliver(p, &p->to_client, p->client, 1);
+        p->now += UINT64_C(1000000); /* 1 ms per round trip of the simulated link */
+    }
+    return tern_conn_state(p->client) == TERN_STATE_ESTABLISHED &&
+           tern_conn_state(p->server) == TERN_STATE_ESTABLISHED;
+}
+
+int pair_send(struct pair *p, int from_client, const void *data, size_t len)
+{
+    uint8_t buf[PAIR_DGRAM];
+    ptrdiff_t n = tern_conn_write(from_client ? p->client : p->server, data, len, buf, sizeof(buf));
+    if (n < 0) {
+        return (int)n;
+    }
+    struct link_queue *q = from_client ? &p->to_server : &p->to_client;
+    enqueue(p, q, buf, (size_t)n);
+    pair_deliver(p, q, from_client ? p->server : p->client, !from_client);
+    return 0;
+}
