@@ -1,18 +1,33 @@
-/* tern: the command-line tool. This first version reports the library's
- * version and runs its self test; the DTLS client and server commands build
- * on the handshake engine. */
+/* tern: the command-line tool: a DTLS client and server over UDP, the self
+ * test, and the version. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <tern/tern.h>
+
+#include "cli.h"
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: tern <command> [options]\n"
                  "\n"
                  "commands:\n"
+                 "  client HOST:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST] [--mtu N]\n"
+                 "               [--keylog FILE] [--timeout SECONDS]\n"
+                 "               handshake, send each stdin line as one datagram, print each\n"
+                 "               datagram received; after end of input wait 1 s for replies,\n"
+                 "               send close_notify and exit 0 (non-zero with the reason on\n"
+                 "               failure)\n"
+                 "  server --bind ADDR:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST]\n"
+                 "               [--no-cookie] [--echo] [--keylog FILE] [--mtu N]\n"
+                 "               serve one peer at a time: echo each datagram back (--echo)\n"
+                 "               or print it; runs until SIGINT or SIGTERM\n"
                  "  selftest     run the known-answer tests of every primitive and a record\n"
                  "               round trip, printing each result\n"
+                 "\n"
+                 "LIST is colon-separated IANA names, e.g. TLS_PSK_WITH_AES_128_CCM_8.\n"
+                 "SSLKEYLOGFILE in the environment works like --keylog.\n"
                  "  --version    print the library version\n"
                  "  --help       print this help\n");
 }
@@ -41,6 +56,47 @@ static int cmd_selftest(void)
     return 0;
 }
 
+/* Parses the options of client and server; returns the command's status. */
+static int run_peer(int is_client, int argc, char **argv)
+{
+    struct cli_opts o;
+    memset(&o, 0, sizeof(o));
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 1;
+        if (strcmp(a, "--psk") == 0 && v != NULL) {
+            o.psk = v;
+        } else if (strcmp(a, "--ciphers") == 0 && v != NULL) {
+            o.ciphers = v;
+        } else if (strcmp(a, "--keylog") == 0 && v != NULL) {
+            o.keylog = v;
+        } else if (strcmp(a, "--mtu") == 0 && v != NULL) {
+            o.mtu = (size_t)strtoul(v, NULL, 10);
+        } else if (is_client && strcmp(a, "--timeout") == 0 && v != NULL) {
+            o.timeout = strtod(v, NULL);
+        } else if (!is_client && strcmp(a, "--bind") == 0 && v != NULL) {
+            o.bind = v;
+        } else if (!is_client && strcmp(a, "--no-cookie") == 0) {
+            o.no_cookie = 1;
+            takes = 0;
+        } else if (!is_client && strcmp(a, "--echo") == 0) {
+            o.echo = 1;
+            takes = 0;
+        } else if (is_client && a[0] != '-' && o.target == NULL) {
+            o.target = a;
+            takes = 0;
+        } else {
+            fprintf(stderr, "tern %s: unknown or incomplete option '%s'\n",
+                    is_client ? "client" : "server", a);
+            usage(stderr);
+            return 2;
+        }
+        i += takes;
+    }
+    return is_client ? cli_client(&o) : cli_server(&o);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -58,6 +114,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "selftest") == 0) {
         return cmd_selftest();
+    }
+    if (strcmp(cmd, "client") == 0 || strcmp(cmd, "server") == 0) {
+        return run_peer(cmd[0] == 'c', argc - 2, argv + 2);
     }
     fprintf(stderr, "tern: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -1,0 +1,43 @@
+/* Shared pieces of the tern command-line tool. */
+#ifndef TERN_TOOLS_CLI_H
+#define TERN_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <tern/tern.h>
+
+/* Options common to client and server. */
+struct cli_opts {
+    const char *psk;     /* IDENTITY:HEXKEY */
+    const char *ciphers; /* colon-separated IANA names */
+    const char *keylog;  /* file, or NULL (then SSLKEYLOGFILE) */
+    size_t mtu;          /* 0: default */
+    double timeout;      /* client: seconds for the handshake */
+    int no_cookie;
+    int echo;
+    const char *bind;   /* server: ADDR:PORT */
+    const char *target; /* client: HOST:PORT */
+};
+
+/* Monotonic time in nanoseconds. */
+uint64_t cli_now(void);
+
+/* Applies --psk, --ciphers, --mtu and the key log to cfg. Prints the reason
+ * and returns -1 on a bad option. */
+int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file);
+
+/* Resolves "HOST:PORT" (or "[V6]:PORT") for UDP. Returns 0 or -1 (printed). */
+int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr,
+                socklen_t *addr_len);
+
+/* Sends every datagram the connection wants sent on fd (connected if to is
+ * NULL). Returns 0 or -1. */
+int cli_flush(struct tern_conn *c, int fd, const struct sockaddr *to, socklen_t to_len);
+
+int cli_client(const struct cli_opts *o);
+int cli_server(const struct cli_opts *o);
+
+#endif

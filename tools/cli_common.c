@@ -1,0 +1,151 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static void keylog_line(void *arg, const char *line)
+{
+    FILE *f = arg;
+    fprintf(f, "%s\n", line);
+    fflush(f);
+}
+
+int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file)
+{
+    if (o->psk != NULL) {
+        const char *colon = strrchr(o->psk, ':');
+        if (colon == NULL || colon == o->psk) {
+            fprintf(stderr, "tern: --psk wants IDENTITY:HEXKEY\n");
+            return -1;
+        }
+        size_t id_len = (size_t)(colon - o->psk);
+        const char *hex = colon + 1;
+        size_t hex_len = strlen(hex);
+        uint8_t key[TERN_PSK_KEY_MAX_LEN];
+        if (hex_len == 0 || hex_len % 2 != 0 || hex_len / 2 > sizeof(key)) {
+            fprintf(stderr, "tern: the PSK must be 1 to %zu bytes of hex\n", sizeof(key));
+            return -1;
+        }
+        for (size_t i = 0; i < hex_len / 2; i++) {
+            int hi = hexval(hex[2 * i]);
+            int lo = hexval(hex[2 * i + 1]);
+            if (hi < 0 || lo < 0) {
+                fprintf(stderr, "tern: the PSK is not hex\n");
+                return -1;
+            }
+            key[i] = (uint8_t)(hi << 4 | lo);
+        }
+        int rc = tern_config_set_psk(cfg, (const uint8_t *)o->psk, id_len, key, hex_len / 2);
+        memset(key, 0, sizeof(key));
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --psk: %s\n", tern_strerror(rc));
+            return -1;
+        }
+    }
+    if (o->ciphers != NULL) {
+        int rc = tern_config_set_suite_names(cfg, o->ciphers);
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --ciphers: unknown or unsupported suite in '%s'\n", o->ciphers);
+            return -1;
+        }
+    }
+    if (o->mtu != 0) {
+        int rc = tern_config_set_mtu(cfg, o->mtu);
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --mtu: must be 256 to 16384\n");
+            return -1;
+        }
+    }
+    const char *path = o->keylog != NULL ? o->keylog : getenv("SSLKEYLOGFILE");
+    if (path != NULL && path[0] != '\0') {
+        *keylog_file = fopen(path, "a");
+        if (*keylog_file == NULL) {
+            fprintf(stderr, "tern: cannot open key log %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        tern_config_set_keylog(cfg, keylog_line, *keylog_file);
+    }
+    return 0;
+}
+
+int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr,
+                socklen_t *addr_len)
+{
+    char host[256];
+    const char *colon = strrchr(hostport, ':');
+    if (colon == NULL || colon[1] == '\0') {
+        fprintf(stderr, "tern: '%s' is not HOST:PORT\n", hostport);
+        return -1;
+    }
+    size_t len = (size_t)(colon - hostport);
+    if (len >= 2 && hostport[0] == '[' && hostport[len - 1] == ']') {
+        hostport++;
+        len -= 2;
+    }
+    if (len >= sizeof(host)) {
+        fprintf(stderr, "tern: host name too long\n");
+        return -1;
+    }
+    memcpy(host, hostport, len);
+    host[len] = '\0';
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = passive ? AI_PASSIVE : 0;
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(len > 0 ? host : NULL, colon + 1, &hints, &res);
+    if (rc != 0 || res == NULL) {
+        fprintf(stderr, "tern: cannot resolve %s: %s\n", hostport, gai_strerror(rc));
+        return -1;
+    }
+    memset(addr, 0, sizeof(*addr));
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    *addr_len = (socklen_t)res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+int cli_flush(struct tern_conn *c, int fd, const struct sockaddr *to, socklen_t to_len)
+{
+    uint8_t buf[16384 + 256];
+    for (;;) {
+        ptrdiff_t n = tern_conn_pull(c, cli_now(), buf, sizeof(buf));
+        if (n == TERN_ERR_WANT_MORE) {
+            return 0;
+        }
+        if (n < 0) {
+            fprintf(stderr, "tern: %s\n", tern_strerror((int)n));
+            return -1;
+        }
+        ssize_t sent =
+            to != NULL ? sendto(fd, buf, (size_t)n, 0, to, to_len) : send(fd, buf, (size_t)n, 0);
+        if (sent < 0 && errno != ECONNREFUSED) {
+            fprintf(stderr, "tern: send: %s\n", strerror(errno));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+/* tern server --bind ADDR:PORT: serves one peer at a time. New peers pass
+ * the stateless cookie gate before any state exists for them. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+struct server_run {
+    int fd;
+    int echo;
+    struct tern_config *cfg;
+    struct tern_cookie *gate;
+    struct tern_conn *conn;
+    struct sockaddr_storage peer;
+    socklen_t peer_len;
+};
+
+static void on_data(void *arg, const uint8_t *data, size_t len)
+{
+    struct server_run *s = arg;
+    if (!s->echo) {
+        fwrite(data, 1, len, stdout);
+        if (len == 0 || data[len - 1] != '\n') {
+            fputc('\n', stdout);
+        }
+        fflush(stdout);
+        return;
+    }
+    uint8_t out[16384 + 256];
+    ptrdiff_t n = tern_conn_write(s->conn, data, len, out, sizeof(out));
+    if (n > 0) {
+        sendto(s->fd, out, (size_t)n, 0, (struct sockaddr *)&s->peer, s->peer_len);
+    }
+}
+
+static void end_session(struct server_run *s, const char *why)
+{
+    if (why != NULL) {
+        fprintf(stderr, "tern: session ended: %s\n", why);
+    }
+    tern_conn_free(s->conn);
+    s->conn = NULL;
+}
+
+static int same_peer(const struct server_run *s, const struct sockaddr_storage *a, socklen_t len)
+{
+    return len == s->peer_len && memcmp(a, &s->peer, len) == 0;
+}
+
+/* A datagram from a peer we have no session with: only a ClientHello with a
+ * valid cookie (or any ClientHello with --no-cookie) creates one. */
+static void new_peer(struct server_run *s, uint8_t *buf, size_t len,
+                     const struct sockaddr_storage *from, socklen_t from_len)
+{
+    if (s->gate != NULL) {
+        uint8_t hvr[128];
+        size_t hvr_len = 0;
+        int v = tern_cookie_check(s->gate, buf, len, from, from_len, hvr, sizeof(hvr), &hvr_len);
+        if (v == TERN_COOKIE_SEND) {
+            sendto(s->fd, hvr, hvr_len, 0, (const struct sockaddr *)from, from_len);
+            return;
+        }
+        if (v != TERN_COOKIE_VERIFIED) {
+            return;
+        }
+    }
+    if (tern_conn_new(&s->conn, s->cfg, from, from_len) != TERN_OK) {
+        return;
+    }
+    memcpy(&s->peer, from, from_len);
+    s->peer_len = from_len;
+}
+
+static void handle(struct server_run *s, uint8_t *buf, size_t len,
+                   const struct sockaddr_storage *from, socklen_t from_len)
+{
+    if (s->conn == NULL) {
+        new_peer(s, buf, len, from, from_len);
+        if (s->conn == NULL) {
+            return;
+        }
+    } else if (!same_peer(s, from, from_len)) {
+        return; /* one peer at a time */
+    }
+    enum tern_state before = tern_conn_state(s->conn);
+    tern_conn_receive(s->conn, cli_now(), buf, len, on_data, s);
+    cli_flush(s->conn, s->fd, (struct sockaddr *)&s->peer, s->peer_len);
+    enum tern_state now = tern_conn_state(s->conn);
+    if (before != TERN_STATE_ESTABLISHED && now == TERN_STATE_ESTABLISHED) {
+        size_t id_len = 0;
+        const uint8_t *id = tern_conn_psk_identity(s->conn, &id_len);
+        fprintf(stderr, "tern: session with PSK identity '%.*s', DTLS 1.2, %s\n", (int)id_len,
+                id != NULL ? (const char *)id : "", tern_conn_suite_name(s->conn));
+    }
+    if (now == TERN_STATE_CLOSED) {
+        end_session(s, "peer sent close_notify");
+    } else if (now == TERN_STATE_FAILED) {
+        end_session(s, tern_strerror(tern_conn_error(s->conn)));
+    }
+}
+
+static void serve(struct server_run *s)
+{
+    while (!g_stop) {
+        uint64_t deadline = s->conn != NULL ? tern_conn_deadline(s->conn) : UINT64_MAX;
+        uint64_t now = cli_now();
+        int wait_ms = deadline == UINT64_MAX ? 500
+                      : deadline <= now      ? 0
+                                             : (int)((deadline - now) / 1000000 + 1);
+        if (wait_ms > 500) {
+            wait_ms = 500;
+        }
+        struct pollfd pfd = {s->fd, POLLIN, 0};
+        int ready = poll(&pfd, 1, wait_ms);
+        if (ready > 0 && (pfd.revents & POLLIN)) {
+            uint8_t buf[16384 + 256];
+            struct sockaddr_storage from;
+            socklen_t from_len = sizeof(from);
+            memset(&from, 0, sizeof(from));
+            ssize_t n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len);
+            if (n >= 0) {
+                handle(s, buf, (size_t)n, &from, from_len);
+            }
+        }
+        if (s->conn != NULL && cli_now() >= tern_conn_deadline(s->conn)) {
+            tern_conn_timeout(s->conn, cli_now());
+            cli_flush(s->conn, s->fd, (struct sockaddr *)&s->peer, s->peer_len);
+            if (tern_conn_state(s->conn) == TERN_STATE_FAILED) {
+                end_session(s, tern_strerror(tern_conn_error(s->conn)));
+            }
+        }
+    }
+}
+
+int cli_server(const struct cli_opts *o)
+{
+    struct sockaddr_storage addr;
+    socklen_t addr_len = 0;
+    if (o->bind == NULL) {
+        fprintf(stderr, "tern server: missing --bind ADDR:PORT\n");
+        return 2;
+    }
+    if (cli_resolve(o->bind, 1, &addr, &addr_len) < 0) {
+        return 1;
+    }
+    struct server_run s;
+    memset(&s, 0, sizeof(s));
+    s.fd = -1;
+    s.echo = o->echo;
+    FILE *keylog = NULL;
+    int status = 1;
+    if (tern_config_new(&s.cfg, TERN_ROLE_SERVER) != TERN_OK ||
+        cli_configure(s.cfg, o, &keylog) < 0) {
+        goto out;
+    }
+    /* The gate answers new peers; connections then need no cookie of their own. */
+    tern_config_set_cookies(s.cfg, 0, NULL, 0);
+    if (!o->no_cookie && tern_cookie_new(&s.gate, NULL, 0) != TERN_OK) {
+        goto out;
+    }
+    s.fd = socket(addr.ss_family, SOCK_DGRAM, 0);
+    if (s.fd < 0 || bind(s.fd, (struct sockaddr *)&addr, addr_len) < 0) {
+        fprintf(stderr, "tern: bind %s: %s\n", o->bind, strerror(errno));
+        goto out;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    fprintf(stderr, "tern: listening on %s%s\n", o->bind, o->echo ? " (echo)" : "");
+    serve(&s);
+    if (s.conn != NULL) {
+        tern_conn_shutdown(s.conn);
+        cli_flush(s.conn, s.fd, (struct sockaddr *)&s.peer, s.peer_len);
+    }
+    status = 0;
+out:
+    tern_conn_free(s.conn);
+    tern_cookie_free(s.gate);
+    tern_config_free(s.cfg);
+    if (s.fd >= 0) {
+        close(s.fd);
+    }
+    if (keylog != NULL) {
+        fclose(keylog);
+    }
+    return status;
+}
