@@ -112,13 +112,14 @@ static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body,
     return TERN_OK;
 }
 
-/* A server accepts the peer's first ClientHello at whatever message_seq it
- * carries (0, or 1 after a stateless cookie exchange, RFC 6347 section
- * 4.2.2): the reassembly starts there. */
+/* Until a ClientHello is accepted a server keeps nothing: it takes the
+ * ClientHello at whatever message_seq it carries (0, or 1 after a stateless
+ * cookie exchange, RFC 6347 section 4.2.2), and a repeated ClientHello (its
+ * HelloVerifyRequest was lost) is answered again rather than seen as old. */
 static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *h)
 {
     if (!hs->is_client && hs->state == TERN_HS12_S_WAIT_CLIENT_HELLO &&
-        h->type == TERN_HS_CLIENT_HELLO && h->message_seq > hs->reasm.next_seq &&
+        h->type == TERN_HS_CLIENT_HELLO && h->message_seq != hs->reasm.next_seq &&
         h->message_seq < 16 && hs->reasm.buffered == 0) {
         tern_reasm_clear(&hs->reasm);
         tern_reasm_init(&hs->reasm, h->message_seq, MAX_MESSAGE, MAX_BUFFERED);
