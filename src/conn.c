@@ -161,6 +161,7 @@ static void after_handshake_step(struct tern_conn *c, uint64_t now)
     if (hs->flight_ready) {
         hs->flight_ready = 0;
         hs->retransmit = 0;
+        hs->peer_flight_seq = hs->reasm.next_seq;
         tern_flight_schedule(&hs->flight);
         c->timeout_ms = cfg->timer_initial_ms;
         c->retransmits = 0;

@@ -138,14 +138,14 @@ static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *bod
             /* A message of an epoch we have left: only ever the peer
              * repeating its previous flight, which tells us ours was lost
              * (RFC 6347 section 4.2.4). Never reassembled. */
-            hs->retransmit |= h.message_seq < hs->reasm.next_seq;
+            hs->retransmit |= h.message_seq < hs->peer_flight_seq;
             continue;
         }
         server_first_seq(hs, &h);
         int got = tern_reasm_add(&hs->reasm, &h, frag.p);
         TERN_TRY(got);
         if (got == TERN_REASM_OLD) {
-            hs->retransmit = 1;
+            hs->retransmit |= h.message_seq < hs->peer_flight_seq;
             continue;
         }
         uint8_t type;
@@ -170,9 +170,10 @@ int tern_hs12_on_record(struct tern_hs12 *hs, uint8_t type, uint16_t epoch, cons
         return on_handshake(hs, epoch, body, len);
     }
     if (type == TERN_CT_CHANGE_CIPHER_SPEC) {
-        /* A ChangeCipherSpec from an epoch we have left repeats an old flight. */
+        /* A ChangeCipherSpec from an epoch we have left is a duplicate; it
+         * carries no message_seq to tell which flight it repeats, and the
+         * handshake messages beside it do that job. */
         if (epoch != tern_rec12_rx_epoch(hs->rl)) {
-            hs->retransmit = 1;
             return TERN_OK;
         }
         struct tern_reader r;

@@ -75,7 +75,11 @@ struct tern_hs12 {
     struct tern_kex kex;
     struct tern_keys12 keys;
     uint16_t send_seq; /* message_seq of our next message */
-    uint16_t group;    /* ECDHE group chosen */
+    /* message_seq where the peer's answer to our last flight begins: a
+     * repeat of an older message means our flight was lost; a repeat of a
+     * newer one is just a duplicate (RFC 6347 section 4.2.4). */
+    uint32_t peer_flight_seq;
+    uint16_t group; /* ECDHE group chosen */
     uint8_t psk_key[TERN_PSK_KEY_MAX_LEN];
     size_t psk_key_len;
     uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
