@@ -1,6 +1,7 @@
 /* tern server --bind ADDR:PORT: serves one peer at a time. New peers pass
  * the stateless cookie gate before any state exists for them. */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -144,6 +145,24 @@ static void serve(struct server_run *s)
     }
 }
 
+/* Prints the bound address with its real port (port 0 asks the system). */
+static void print_listening(int fd, int echo)
+{
+    struct sockaddr_storage a;
+    socklen_t len = sizeof(a);
+    char host[256];
+    char port[32];
+    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0 ||
+        getnameinfo((struct sockaddr *)&a, len, host, sizeof(host), port, sizeof(port),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        return;
+    }
+    fprintf(stderr,
+            a.ss_family == AF_INET6 ? "tern: listening on [%s]:%s%s\n"
+                                    : "tern: listening on %s:%s%s\n",
+            host, port, echo ? " (echo)" : "");
+}
+
 int cli_server(const struct cli_opts *o)
 {
     struct sockaddr_storage addr;
@@ -180,7 +199,7 @@ int cli_server(const struct cli_opts *o)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    fprintf(stderr, "tern: listening on %s%s\n", o->bind, o->echo ? " (echo)" : "");
+    print_listening(s.fd, o->echo);
     serve(&s);
     if (s.conn != NULL) {
         tern_conn_shutdown(s.conn);
