@@ -86,5 +86,127 @@ static void ecdhe_psk_aes128_gcm(void)
     handshake_with(0xd001, 0);
 }
 
-TEST_MAIN(T(psk_aes128_ccm8), T(psk_aes128_ccm), T(psk_aes128_gcm), T(psk_aes256_gcm),
+/* The server's identity hint reaches the client's callback, which picks
+ * identity and key; the server's callback looks the identity up. */
+struct psk_book {
+    char hint_seen[64];
+    int client_calls;
+    int server_calls;
+};
+
+static int client_psk(void *arg, const uint8_t *hint, size_t hint_len, uint8_t *identity,
+                      size_t *identity_len, uint8_t *key, size_t *key_len)
+{
+    struct psk_book *b = arg;
+    b->client_calls++;
+    snprintf(b->hint_seen, sizeof(b->hint_seen), "%.*s", (int)hint_len, (const char *)hint);
+    memcpy(identity, "device-42", 9);
+    *identity_len = 9;
+    memset(key, 0x42, 20);
+    *key_len = 20;
+    return 0;
+}
+
+static int server_psk(void *arg, const uint8_t *identity, size_t identity_len, uint8_t *key,
+                      size_t *key_len)
+{
+    struct psk_book *b = arg;
+    b->server_calls++;
+    if (identity_len != 9 || memcmp(identity, "device-42", 9) != 0) {
+        return -1;
+    }
+    memset(key, 0x42, 20);
+    *key_len = 20;
+    return 0;
+}
+
+static void psk_callbacks_and_hint(void)
+{
+    static const uint16_t suites[] = {0xccac, 0xc0a8};
+    for (size_t i = 0; i < 2; i++) {
+        struct psk_book book;
+        memset(&book, 0, sizeof(book));
+        struct tern_config *cc = NULL;
+        struct tern_config *sc = NULL;
+        CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+        CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+        CHECK_INT(tern_config_set_psk_client_cb(cc, client_psk, &book), TERN_OK);
+        CHECK_INT(tern_config_set_psk_server_cb(sc, server_psk, &book), TERN_OK);
+        CHECK_INT(tern_config_set_psk_hint(sc, (const uint8_t *)"coap-gateway", 12), TERN_OK);
+        CHECK_INT(tern_config_set_suites(sc, &suites[i], 1), TERN_OK);
+        /* Callbacks belong to one role each. */
+        CHECK_INT(tern_config_set_psk_server_cb(cc, server_psk, &book), TERN_ERR_ARG);
+        struct pair p;
+        CHECK_INT(pair_init(&p, cc, sc, 9), TERN_OK);
+        /* A configuration in use cannot change. */
+        CHECK_INT(tern_config_set_mtu(cc, 500), TERN_ERR_STATE);
+        tern_config_free(cc);
+        tern_config_free(sc);
+        CHECK(pair_handshake(&p, 100));
+        CHECK_INT(book.client_calls, 1);
+        CHECK_INT(book.server_calls, 1);
+        CHECK(strcmp(book.hint_seen, "coap-gateway") == 0);
+        size_t len = 0;
+        const uint8_t *id = tern_conn_psk_identity(p.server, &len);
+        CHECK(len == 9 && id != NULL && memcmp(id, "device-42", 9) == 0);
+        CHECK_INT(tern_conn_suite(p.client), suites[i]);
+        pair_free(&p);
+    }
+}
+
+/* Handshake messages larger than the MTU are fragmented and reassembled:
+ * a 128-byte hint and a P-384 share do not fit in 256 bytes. */
+static void small_mtu_fragments(void)
+{
+    uint8_t hint[128];
+    memset(hint, 'h', sizeof(hint));
+    uint8_t id[128];
+    memset(id, 'i', sizeof(id));
+    static const uint16_t p384 = 24;
+    static const uint16_t suite = 0xd001;
+    struct tern_config *cc = NULL;
+    struct tern_config *sc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_set_psk(cc, id, sizeof(id), g_key, sizeof(g_key)), TERN_OK);
+    CHECK_INT(tern_config_set_psk(sc, id, sizeof(id), g_key, sizeof(g_key)), TERN_OK);
+    CHECK_INT(tern_config_set_psk_hint(sc, hint, sizeof(hint)), TERN_OK);
+    CHECK_INT(tern_config_set_groups(cc, &p384, 1), TERN_OK);
+    CHECK_INT(tern_config_set_suites(cc, &suite, 1), TERN_OK);
+    CHECK_INT(tern_config_set_mtu(cc, 256), TERN_OK);
+    CHECK_INT(tern_config_set_mtu(sc, 256), TERN_OK);
+    struct pair p;
+    CHECK_INT(pair_init(&p, cc, sc, 11), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    CHECK(pair_handshake(&p, 100));
+    CHECK(p.datagrams > 6); /* more datagrams than messages: fragments */
+    CHECK_INT(pair_send(&p, 1, "after fragments", 15), TERN_OK);
+    CHECK_INT(p.server_got_len, 15);
+    pair_free(&p);
+}
+
+/* The server name reaches the server, and a long enough write is refused
+ * beyond the peer's record_size_limit (2^14 by default). */
+static void limits_and_names(void)
+{
+    struct tern_config *cc = make_cfg(TERN_ROLE_CLIENT, 0xc0a8, 0);
+    struct tern_config *sc = make_cfg(TERN_ROLE_SERVER, 0xc0a8, 1);
+    struct pair p;
+    CHECK_INT(pair_init(&p, cc, sc, 12), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    CHECK_INT(tern_conn_set_server_name(p.client, "late.example"), TERN_ERR_STATE);
+    CHECK(pair_handshake(&p, 100));
+    static uint8_t big[16385];
+    static uint8_t out[16385 + 64];
+    CHECK_INT(tern_conn_write(p.client, big, sizeof(big), out, sizeof(out)),
+              TERN_ERR_RECORD_OVERFLOW);
+    CHECK(tern_conn_write(p.client, big, sizeof(big) - 1, out, sizeof(out)) > 0);
+    CHECK_INT(tern_conn_write(p.client, big, 100, out, 100), TERN_ERR_BUFFER);
+    pair_free(&p);
+}
+
+TEST_MAIN(T(psk_callbacks_and_hint), T(small_mtu_fragments), T(limits_and_names),
+          T(psk_aes128_ccm8), T(psk_aes128_ccm), T(psk_aes128_gcm), T(psk_aes256_gcm),
           T(ecdhe_psk_chacha20), T(ecdhe_psk_aes128_gcm))
