@@ -39,7 +39,7 @@ static int classify(EVP_PKEY *pk)
     }
 }
 
-static int wrap(struct tern_pkey **out, EVP_PKEY *pk, int is_private)
+int tern_pkey_wrap(struct tern_pkey **out, EVP_PKEY *pk, int is_private)
 {
     if (pk == NULL) {
         return TERN_ERR_BAD_CREDENTIAL;
@@ -107,7 +107,7 @@ int tern_pkey_parse_private(struct tern_pkey **out, const uint8_t *data, size_t 
             pk = NULL;
         }
     }
-    return wrap(out, pk, 1);
+    return tern_pkey_wrap(out, pk, 1);
 }
 
 int tern_pkey_parse_public(struct tern_pkey **out, const uint8_t *data, size_t len)
@@ -132,7 +132,7 @@ int tern_pkey_parse_public(struct tern_pkey **out, const uint8_t *data, size_t l
             pk = NULL;
         }
     }
-    return wrap(out, pk, 0);
+    return tern_pkey_wrap(out, pk, 0);
 }
 
 int tern_pkey_ed25519_raw(struct tern_pkey **out, const uint8_t raw[32], int is_private)
@@ -143,7 +143,7 @@ int tern_pkey_ed25519_raw(struct tern_pkey **out, const uint8_t raw[32], int is_
     *out = NULL;
     EVP_PKEY *pk = is_private ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, 32)
                               : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, 32);
-    return wrap(out, pk, is_private ? 1 : 0);
+    return tern_pkey_wrap(out, pk, is_private ? 1 : 0);
 }
 
 int tern_pkey_type(const struct tern_pkey *k)

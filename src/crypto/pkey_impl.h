@@ -10,4 +10,8 @@ struct tern_pkey {
     int is_private;
 };
 
+/* Wraps pk (taking ownership; freed on failure) into a struct tern_pkey.
+ * Errors: TERN_ERR_BAD_CREDENTIAL (NULL or unsupported type), TERN_ERR_NOMEM. */
+int tern_pkey_wrap(struct tern_pkey **out, EVP_PKEY *pk, int is_private);
+
 #endif

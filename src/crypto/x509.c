@@ -1,0 +1,422 @@
+#include "crypto/x509.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <tern/err.h>
+
+#include "crypto/pkey_impl.h"
+
+/* Longest chain tern parses or sends (leaf plus nine issuers). */
+#define MAX_CHAIN 10
+
+struct tern_x509_chain {
+    X509 *x[MAX_CHAIN];
+    unsigned char *der[MAX_CHAIN];
+    size_t der_len[MAX_CHAIN];
+    size_t n;
+};
+
+struct tern_trust {
+    X509_STORE *store;
+    STACK_OF(X509) * anchors; /* those added from memory, for CA names */
+};
+
+static int looks_like_pem(const uint8_t *data, size_t len)
+{
+    static const char marker[] = "-----BEGIN ";
+    size_t n = sizeof(marker) - 1;
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(data + i, marker, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Appends x (taking ownership) with its DER encoding. */
+static int chain_push(struct tern_x509_chain *c, X509 *x)
+{
+    if (c->n >= MAX_CHAIN) {
+        X509_free(x);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    unsigned char *der = NULL;
+    int len = i2d_X509(x, &der);
+    if (len <= 0) {
+        X509_free(x);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    c->x[c->n] = x;
+    c->der[c->n] = der;
+    c->der_len[c->n] = (size_t)len;
+    c->n++;
+    return TERN_OK;
+}
+
+/* Reads every certificate of data (PEM or one DER) and hands each to push. */
+static int read_certs(const uint8_t *data, size_t len, int (*push)(void *arg, X509 *x), void *arg)
+{
+    if (data == NULL || len == 0 || len > (size_t)INT32_MAX) {
+        return TERN_ERR_ARG;
+    }
+    if (!looks_like_pem(data, len)) {
+        const unsigned char *p = data;
+        X509 *x = d2i_X509(NULL, &p, (long)len);
+        if (x == NULL || p != data + len) {
+            X509_free(x);
+            return TERN_ERR_BAD_CREDENTIAL;
+        }
+        return push(arg, x);
+    }
+    BIO *bio = BIO_new_mem_buf(data, (int)len);
+    if (bio == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    int count = 0;
+    int rc = TERN_OK;
+    X509 *x;
+    while (rc == TERN_OK && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        rc = push(arg, x);
+        count++;
+    }
+    BIO_free(bio);
+    return rc == TERN_OK && count == 0 ? TERN_ERR_BAD_CREDENTIAL : rc;
+}
+
+static int push_chain(void *arg, X509 *x)
+{
+    return chain_push(arg, x);
+}
+
+int tern_x509_chain_parse(const uint8_t *data, size_t len, struct tern_x509_chain **out)
+{
+    if (out == NULL) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    struct tern_x509_chain *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    int rc = read_certs(data, len, push_chain, c);
+    if (rc != TERN_OK) {
+        tern_x509_chain_free(c);
+        return rc;
+    }
+    *out = c;
+    return TERN_OK;
+}
+
+int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_t n,
+                             struct tern_x509_chain **out)
+{
+    if (out == NULL || (n > 0 && (der == NULL || len == NULL))) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    if (n > MAX_CHAIN) {
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    struct tern_x509_chain *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = der[i];
+        X509 *x = len[i] <= (size_t)INT32_MAX ? d2i_X509(NULL, &p, (long)len[i]) : NULL;
+        if (x == NULL || p != der[i] + len[i]) {
+            X509_free(x); /* undecodable, or trailing bytes after it */
+            tern_x509_chain_free(c);
+            return TERN_ERR_BAD_CREDENTIAL;
+        }
+        int rc = chain_push(c, x); /* takes x, even on failure */
+        if (rc != TERN_OK) {
+            tern_x509_chain_free(c);
+            return rc;
+        }
+    }
+    *out = c;
+    return TERN_OK;
+}
+
+size_t tern_x509_chain_count(const struct tern_x509_chain *c)
+{
+    return c == NULL ? 0 : c->n;
+}
+
+const uint8_t *tern_x509_chain_der(const struct tern_x509_chain *c, size_t i, size_t *len)
+{
+    if (c == NULL || i >= c->n) {
+        *len = 0;
+        return NULL;
+    }
+    *len = c->der_len[i];
+    return c->der[i];
+}
+
+int tern_x509_chain_leaf_key(const struct tern_x509_chain *c, struct tern_pkey **out)
+{
+    if (c == NULL || c->n == 0 || out == NULL) {
+        return TERN_ERR_ARG;
+    }
+    EVP_PKEY *pk = X509_get_pubkey(c->x[0]); /* a new reference */
+    return tern_pkey_wrap(out, pk, 0);
+}
+
+int tern_x509_chain_matches_key(const struct tern_x509_chain *c, const struct tern_pkey *key)
+{
+    if (c == NULL || c->n == 0 || key == NULL) {
+        return 0;
+    }
+    return EVP_PKEY_eq(X509_get0_pubkey(c->x[0]), key->pk) == 1;
+}
+
+void tern_x509_chain_free(struct tern_x509_chain *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        X509_free(c->x[i]);
+        OPENSSL_free(c->der[i]);
+    }
+    free(c);
+}
+
+int tern_trust_new(struct tern_trust **out)
+{
+    if (out == NULL) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    struct tern_trust *t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    t->store = X509_STORE_new();
+    t->anchors = sk_X509_new_null();
+    if (t->store == NULL || t->anchors == NULL) {
+        tern_trust_free(t);
+        return TERN_ERR_NOMEM;
+    }
+    *out = t;
+    return TERN_OK;
+}
+
+void tern_trust_free(struct tern_trust *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    X509_STORE_free(t->store);
+    sk_X509_pop_free(t->anchors, X509_free);
+    free(t);
+}
+
+static int push_anchor(void *arg, X509 *x)
+{
+    struct tern_trust *t = arg;
+    if (X509_STORE_add_cert(t->store, x) != 1 || sk_X509_push(t->anchors, x) <= 0) {
+        X509_free(x);
+        return TERN_ERR_NOMEM;
+    }
+    return TERN_OK;
+}
+
+int tern_trust_add(struct tern_trust *t, const uint8_t *data, size_t len)
+{
+    if (t == NULL) {
+        return TERN_ERR_ARG;
+    }
+    return read_certs(data, len, push_anchor, t);
+}
+
+int tern_trust_add_dir(struct tern_trust *t, const char *dir)
+{
+    if (t == NULL || dir == NULL) {
+        return TERN_ERR_ARG;
+    }
+    return X509_STORE_load_path(t->store, dir) == 1 ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
+}
+
+int tern_trust_add_system(struct tern_trust *t)
+{
+    if (t == NULL) {
+        return TERN_ERR_ARG;
+    }
+    return X509_STORE_set_default_paths(t->store) == 1 ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
+}
+
+int tern_trust_ca_names(const struct tern_trust *t, uint8_t *out, size_t cap, size_t *len)
+{
+    size_t used = 0;
+    for (int i = 0; i < sk_X509_num(t->anchors); i++) {
+        const X509_NAME *name = X509_get_subject_name(sk_X509_value(t->anchors, i));
+        unsigned char *der = NULL;
+        int n = i2d_X509_NAME(name, &der);
+        if (n <= 0) {
+            continue;
+        }
+        if (cap - used < 2 + (size_t)n || n > 0xffff) {
+            OPENSSL_free(der);
+            return TERN_ERR_BUFFER;
+        }
+        out[used] = (uint8_t)(n >> 8);
+        out[used + 1] = (uint8_t)n;
+        memcpy(out + used + 2, der, (size_t)n);
+        used += 2 + (size_t)n;
+        OPENSSL_free(der);
+    }
+    *len = used;
+    return TERN_OK;
+}
+
+static enum tern_verify_reason map_error(int err)
+{
+    switch (err) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return TERN_VERIFY_EXPIRED;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return TERN_VERIFY_NOT_YET_VALID;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return TERN_VERIFY_UNKNOWN_ISSUER;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        return TERN_VERIFY_SELF_SIGNED;
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return TERN_VERIFY_UNTRUSTED_ROOT;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return TERN_VERIFY_HOSTNAME_MISMATCH;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+        return TERN_VERIFY_BAD_SIGNATURE;
+    case X509_V_ERR_INVALID_PURPOSE:
+    case X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE:
+        return TERN_VERIFY_INVALID_PURPOSE;
+    case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+        return TERN_VERIFY_CHAIN_TOO_LONG;
+    case X509_V_ERR_CERT_REVOKED:
+        return TERN_VERIFY_REVOKED;
+    case X509_V_ERR_INVALID_CA:
+    case X509_V_ERR_INVALID_NON_CA:
+    case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+        return TERN_VERIFY_NOT_A_CA;
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+        return TERN_VERIFY_PATH_LENGTH;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+        return TERN_VERIFY_WEAK_KEY;
+    case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+    case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+    case X509_V_ERR_INVALID_EXTENSION:
+    case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
+        return TERN_VERIFY_MALFORMED;
+    case X509_V_ERR_CERT_REJECTED:
+        return TERN_VERIFY_REJECTED;
+    default:
+        return TERN_VERIFY_OTHER;
+    }
+}
+
+struct collect {
+    struct tern_verify_error *errs;
+    size_t max;
+    size_t n;
+};
+
+/* Called by libcrypto at each step; records the failure and carries on, so
+ * that every reason is reported, not only the first. */
+static int collect_cb(int ok, X509_STORE_CTX *ctx)
+{
+    if (ok) {
+        return 1;
+    }
+    struct collect *c = X509_STORE_CTX_get_app_data(ctx);
+    int err = X509_STORE_CTX_get_error(ctx);
+    struct tern_verify_error e = {map_error(err), X509_STORE_CTX_get_error_depth(ctx)};
+    for (size_t i = 0; i < c->n && i < c->max; i++) {
+        if (c->errs[i].reason == e.reason && c->errs[i].depth == e.depth) {
+            return 1;
+        }
+    }
+    if (c->n < c->max) {
+        c->errs[c->n] = e;
+    }
+    c->n++;
+    return 1;
+}
+
+int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
+                     const struct tern_x509_check *check, struct tern_verify_error *errs,
+                     size_t max_errs, size_t *n_errs)
+{
+    if (t == NULL || chain == NULL || check == NULL || n_errs == NULL ||
+        (errs == NULL && max_errs > 0)) {
+        return TERN_ERR_ARG;
+    }
+    *n_errs = 0;
+    if (chain->n == 0) {
+        if (max_errs > 0) {
+            errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
+        }
+        *n_errs = 1;
+        return TERN_OK;
+    }
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int rc = TERN_ERR_NOMEM;
+    if (untrusted == NULL || ctx == NULL) {
+        goto out;
+    }
+    for (size_t i = 1; i < chain->n; i++) {
+        if (sk_X509_push(untrusted, chain->x[i]) <= 0) {
+            goto out;
+        }
+    }
+    if (X509_STORE_CTX_init(ctx, t->store, chain->x[0], untrusted) != 1) {
+        goto out;
+    }
+    X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+    X509_VERIFY_PARAM_set_purpose(param, check->purpose == TERN_X509_CLIENT
+                                             ? X509_PURPOSE_SSL_CLIENT
+                                             : X509_PURPOSE_SSL_SERVER);
+    rc = TERN_ERR_ARG;
+    if (check->host != NULL && X509_VERIFY_PARAM_set1_host(param, check->host, 0) != 1) {
+        goto out;
+    }
+    if (check->ip != NULL && X509_VERIFY_PARAM_set1_ip_asc(param, check->ip) != 1) {
+        goto out;
+    }
+    if (check->max_depth > 0) {
+        X509_VERIFY_PARAM_set_depth(param, check->max_depth);
+    }
+    if (check->at_time != 0) {
+        X509_VERIFY_PARAM_set_time(param, (time_t)check->at_time);
+    }
+    struct collect col = {errs, max_errs, 0};
+    X509_STORE_CTX_set_app_data(ctx, &col);
+    X509_STORE_CTX_set_verify_cb(ctx, collect_cb);
+    int ok = X509_verify_cert(ctx);
+    if (ok != 1 && col.n == 0) {
+        /* Failed without calling back (internal error): still a failure. */
+        collect_cb(0, ctx);
+    }
+    *n_errs = col.n;
+    rc = TERN_OK;
+out:
+    X509_STORE_CTX_free(ctx);
+    sk_X509_free(untrusted);
+    return rc;
+}

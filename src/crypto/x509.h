@@ -1,0 +1,85 @@
+/* X.509 certificates and trust: parsing chains, path validation through
+ * libcrypto's verifier with every failure collected as a reason with its
+ * depth, host name and IP address checks (RFC 6125 through libcrypto's
+ * X509_check_host/ip), and the CA names a server asks for. */
+#ifndef TERN_CRYPTO_X509_H
+#define TERN_CRYPTO_X509_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tern/verify.h>
+
+#include "crypto/sig.h"
+
+/* A certificate chain, leaf first. Opaque. */
+struct tern_x509_chain;
+
+/* Parses every certificate of a PEM text, or one DER certificate, leaf first.
+ * Errors: TERN_ERR_ARG, TERN_ERR_BAD_CREDENTIAL (nothing parsed, or garbage),
+ * TERN_ERR_NOMEM. */
+int tern_x509_chain_parse(const uint8_t *data, size_t len, struct tern_x509_chain **out);
+
+/* Builds a chain from n DER certificates as received (leaf first). A
+ * certificate that does not decode, or trailing bytes after one, fail.
+ * Errors: TERN_ERR_BAD_CREDENTIAL, TERN_ERR_NOMEM. */
+int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_t n,
+                             struct tern_x509_chain **out);
+
+size_t tern_x509_chain_count(const struct tern_x509_chain *c);
+
+/* The DER of certificate i (borrowed; valid while the chain lives). */
+const uint8_t *tern_x509_chain_der(const struct tern_x509_chain *c, size_t i, size_t *len);
+
+/* The leaf's public key. Errors: TERN_ERR_BAD_CREDENTIAL (unsupported key
+ * type), TERN_ERR_NOMEM. */
+int tern_x509_chain_leaf_key(const struct tern_x509_chain *c, struct tern_pkey **out);
+
+/* Whether the leaf's public key matches a private key (1) or not (0). */
+int tern_x509_chain_matches_key(const struct tern_x509_chain *c, const struct tern_pkey *key);
+
+void tern_x509_chain_free(struct tern_x509_chain *c);
+
+/* A set of trust anchors. Opaque. */
+struct tern_trust;
+
+int tern_trust_new(struct tern_trust **out);
+void tern_trust_free(struct tern_trust *t);
+
+/* Adds every certificate of a PEM text (or one DER certificate) as a trust
+ * anchor. Errors: TERN_ERR_BAD_CREDENTIAL, TERN_ERR_NOMEM. */
+int tern_trust_add(struct tern_trust *t, const uint8_t *data, size_t len);
+
+/* Adds a hashed CA directory (c_rehash layout, looked up during
+ * verification) or the system's default store (the CA bundle of Debian's
+ * ca-certificates). Errors: TERN_ERR_BAD_CREDENTIAL. */
+int tern_trust_add_dir(struct tern_trust *t, const char *dir);
+int tern_trust_add_system(struct tern_trust *t);
+
+/* The DER-encoded subject names of the anchors added with tern_trust_add,
+ * concatenated each with a 16-bit length (the certificate_authorities
+ * vector of RFC 5246 section 7.4.4), into out. Errors: TERN_ERR_BUFFER. */
+int tern_trust_ca_names(const struct tern_trust *t, uint8_t *out, size_t cap, size_t *len);
+
+enum tern_x509_purpose {
+    TERN_X509_SERVER = 1, /* the peer is a server (TLS web server authentication) */
+    TERN_X509_CLIENT = 2,
+};
+
+struct tern_x509_check {
+    int purpose;      /* enum tern_x509_purpose */
+    const char *host; /* DNS name to match, or NULL */
+    const char *ip;   /* IP address (text) to match, or NULL */
+    int max_depth;    /* certificates allowed above the leaf, 0: libcrypto's default */
+    int64_t at_time;  /* UNIX time to check validity at, 0: now */
+};
+
+/* Verifies chain against the anchors of t. Every problem found is written
+ * to errs (at most max_errs, duplicates folded) and counted in *n_errs; a
+ * chain with no problem returns TERN_OK with *n_errs = 0. Returns an error
+ * only when verification could not run (TERN_ERR_NOMEM, TERN_ERR_ARG). */
+int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
+                     const struct tern_x509_check *check, struct tern_verify_error *errs,
+                     size_t max_errs, size_t *n_errs);
+
+#endif
