@@ -43,6 +43,7 @@ int tern_config_new(struct tern_config **out, enum tern_role role)
 static void config_release(struct tern_config *cfg)
 {
     if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        tern_config_free_certs(cfg);
         tern_zeroize(cfg, sizeof(*cfg));
         free(cfg);
     }
@@ -206,7 +207,9 @@ int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t 
 int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
 {
     MUTABLE(cfg);
-    TERN_ENSURE((flags & ~(uint32_t)TERN_FLAG_ALLOW_NO_EMS) == 0, TERN_ERR_ARG);
+    const uint32_t known =
+        TERN_FLAG_ALLOW_NO_EMS | TERN_FLAG_INSECURE_NO_VERIFY | TERN_FLAG_KEEP_PEER_CHAIN;
+    TERN_ENSURE((flags & ~known) == 0, TERN_ERR_ARG);
     cfg->flags = flags;
     return TERN_OK;
 }

@@ -42,10 +42,13 @@ struct tern_conn {
     /* a datagram to send once: final alert, close_notify, no_renegotiation */
     uint8_t once[FINAL_MAX];
     size_t once_len;
+    struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
 };
 
 static void wipe_keys(struct tern_conn *c)
 {
+    tern_x509_chain_free(c->peer_chain);
+    c->peer_chain = NULL;
     if (c->hs != NULL) {
         tern_hs12_clear(c->hs);
         free(c->hs);
@@ -105,6 +108,7 @@ int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *p
         free(c);
         return rc;
     }
+    c->hs->owner = c;
     tern_config_ref(cfg);
     c->cfg = cfg;
     c->mtu = cfg->mtu;
@@ -215,6 +219,10 @@ static void complete(struct tern_conn *c, uint64_t now)
     keylog(c);
     /* RFC 6347 section 4.1: epoch 0 is no longer needed for reading. */
     tern_rec12_drop_previous_rx(&c->rl);
+    if ((c->cfg->flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
+        c->peer_chain = c->hs->peer_chain;
+        c->hs->peer_chain = NULL;
+    }
     if (c->hs->is_client) {
         tern_hs12_clear(c->hs);
         free(c->hs);
@@ -382,6 +390,23 @@ static int replay_held(struct tern_conn *c, tern_data_fn on_data, void *arg)
     return TERN_OK;
 }
 
+/* After the handshake moved: schedule what it built, note a pause for a
+ * verification decision, and establish the connection when it is done. */
+static int settle(struct tern_conn *c, uint64_t now_ns)
+{
+    after_handshake_step(c, now_ns);
+    if (c->hs == NULL) {
+        return TERN_OK;
+    }
+    if (c->hs->paused && c->state == TERN_STATE_HANDSHAKING) {
+        c->state = TERN_STATE_PEER_VERIFY_ERROR;
+    }
+    if (tern_hs12_done(c->hs) && c->state == TERN_STATE_HANDSHAKING) {
+        complete(c, now_ns);
+    }
+    return TERN_OK;
+}
+
 int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
                       tern_data_fn on_data, void *arg)
 {
@@ -391,6 +416,11 @@ int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size
     }
     if (c->state == TERN_STATE_CLOSED) {
         return TERN_ERR_CLOSED;
+    }
+    if (c->state == TERN_STATE_PEER_VERIFY_ERROR) {
+        /* Still fed while paused: fragments are buffered, nothing moves on. */
+        int rc = walk(c, dgram, len, on_data, arg);
+        return rc == TERN_OK ? TERN_OK : fail(c, rc);
     }
     if (c->state == TERN_STATE_IDLE) {
         TERN_ENSURE(c->cfg->role == TERN_ROLE_SERVER, TERN_ERR_STATE);
@@ -404,11 +434,7 @@ int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size
     if (rc != TERN_OK) {
         return fail(c, rc);
     }
-    after_handshake_step(c, now_ns);
-    if (c->hs != NULL && tern_hs12_done(c->hs) && c->state == TERN_STATE_HANDSHAKING) {
-        complete(c, now_ns);
-    }
-    return TERN_OK;
+    return settle(c, now_ns);
 }
 
 ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap)
@@ -599,6 +625,63 @@ int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t
     TERN_ENSURE(s != NULL, TERN_ERR_STATE);
     return tern_export12(s->prf_hash, c->sess.master, c->sess.client_random, c->sess.server_random,
                          label, context, context_len, context != NULL, out, out_len);
+}
+
+size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
+                               size_t max)
+{
+    if (c == NULL) {
+        return 0;
+    }
+    size_t n = c->sess.n_verify_errs;
+    for (size_t i = 0; i < n && i < max && errs != NULL; i++) {
+        errs[i] = c->sess.verify_errs[i];
+    }
+    return n;
+}
+
+int tern_conn_ignore_verify_errors(struct tern_conn *c, const struct tern_verify_error *errs,
+                                   size_t n)
+{
+    TERN_ENSURE(c != NULL && (errs != NULL || n == 0), TERN_ERR_ARG);
+    TERN_ENSURE(c->state == TERN_STATE_PEER_VERIFY_ERROR && c->hs != NULL, TERN_ERR_STATE);
+    TERN_ENSURE(n <= TERN_HS12_MAX_VERIFY_ERRORS, TERN_ERR_ARG);
+    memcpy(c->hs->ignored, errs, n * sizeof(errs[0]));
+    c->hs->n_ignored = n;
+    return TERN_OK;
+}
+
+int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
+{
+    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
+    if (c->state == TERN_STATE_FAILED) {
+        return c->error;
+    }
+    TERN_ENSURE(c->state == TERN_STATE_PEER_VERIFY_ERROR && c->hs != NULL, TERN_ERR_STATE);
+    c->state = TERN_STATE_HANDSHAKING;
+    int rc = tern_hs12_resume(c->hs);
+    if (rc == TERN_OK) {
+        rc = replay_held(c, NULL, NULL);
+    }
+    if (rc != TERN_OK) {
+        return fail(c, rc);
+    }
+    return settle(c, now_ns);
+}
+
+const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, size_t *len)
+{
+    size_t unused;
+    size_t *out = len != NULL ? len : &unused;
+    *out = 0;
+    if (c == NULL) {
+        return NULL;
+    }
+    const struct tern_x509_chain *chain = c->hs != NULL ? c->hs->peer_chain : c->peer_chain;
+    if (chain == NULL && c->peer_chain != NULL) {
+        chain = c->peer_chain;
+    }
+    return chain == NULL ? NULL : tern_x509_chain_der(chain, i, out);
 }
 
 uint64_t tern_conn_dropped(const struct tern_conn *c)

@@ -50,6 +50,14 @@ static const struct err_info g_errs[] = {
     {TERN_ERR_RENEGOTIATION, TERN_ALERT_NO_RENEGOTIATION, 0, "peer attempted renegotiation"},
     {TERN_ERR_WANT_MORE, -1, 0, "nothing to do until more input or time passes"},
     {TERN_ERR_ABORTED, TERN_ALERT_USER_CANCELED, 1, "handshake aborted by the application"},
+    {TERN_ERR_CERT_EXPIRED, TERN_ALERT_CERTIFICATE_EXPIRED, 1,
+     "peer certificate expired or not yet valid"},
+    {TERN_ERR_UNKNOWN_CA, TERN_ALERT_UNKNOWN_CA, 1, "peer certificate issued by an unknown CA"},
+    {TERN_ERR_BAD_CERTIFICATE, TERN_ALERT_BAD_CERTIFICATE, 1, "peer certificate is bad"},
+    {TERN_ERR_UNSUPPORTED_CERTIFICATE, TERN_ALERT_UNSUPPORTED_CERTIFICATE, 1,
+     "peer certificate type or key not usable"},
+    {TERN_ERR_CERT_UNKNOWN, TERN_ALERT_CERTIFICATE_UNKNOWN, 1, "peer certificate not accepted"},
+    {TERN_ERR_NO_CERTIFICATE, TERN_ALERT_HANDSHAKE_FAILURE, 1, "peer sent no certificate"},
 };
 
 static const struct err_info *lookup(int err)

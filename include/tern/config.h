@@ -12,6 +12,7 @@
 #define TERN_CONFIG_H
 
 #include <tern/defs.h>
+#include <tern/verify.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,7 +46,31 @@ enum tern_config_flag {
     /* Accept a peer that does not support the extended master secret
      * (RFC 7627). Without it tern refuses such peers. */
     TERN_FLAG_ALLOW_NO_EMS = 1u << 0,
+    /* INSECURE, for tests only: accept the peer's certificate whatever
+     * verification finds (the reasons are still recorded and readable). */
+    TERN_FLAG_INSECURE_NO_VERIFY = 1u << 1,
+    /* Keep the peer's certificate chain after the handshake, for
+     * tern_conn_peer_certificate(); otherwise it is freed with the rest of
+     * the handshake state. */
+    TERN_FLAG_KEEP_PEER_CHAIN = 1u << 2,
 };
+
+/* Whether a server asks clients for certificates. */
+enum tern_client_auth {
+    TERN_CLIENT_AUTH_NONE = 0,     /* never asks (default) */
+    TERN_CLIENT_AUTH_OPTIONAL = 1, /* asks; a client without one is accepted */
+    TERN_CLIENT_AUTH_REQUIRE = 2,  /* asks; a client without one is refused */
+};
+
+struct tern_conn;
+
+/* Certificate decision hook (GLib's accept-certificate): called during the
+ * handshake when the peer's chain has problems, with every reason found.
+ * The chain can be read with tern_conn_peer_certificate(). Returns 1 to
+ * accept the certificate anyway, 0 to refuse it (the handshake then fails
+ * with the alert that fits the first reason). */
+typedef int (*tern_verify_fn)(void *arg, struct tern_conn *conn,
+                              const struct tern_verify_error *errs, size_t n);
 
 /* Client PSK callback (Qt QDtls::pskRequired, RIOT's client PSK callback):
  * given the server's identity hint (may be empty), fills identity (up to
@@ -139,6 +164,44 @@ TERN_API int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, 
  * for tests that need byte-identical transcripts. NULL restores libcrypto's
  * CSPRNG. Errors: TERN_ERR_STATE. */
 TERN_API int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg);
+
+/* Adds a certificate chain (leaf first) with its private key, PEM or DER,
+ * from memory. A server may hold several (an ECDSA and an RSA one) and
+ * picks by the suite and the client's signature_algorithms; a client sends
+ * one when a server asks. The key must match the leaf. Copied.
+ * Errors: TERN_ERR_ARG, TERN_ERR_BAD_CREDENTIAL (unparsable, key does not
+ * match, unsupported key type), TERN_ERR_BUFFER (more than 4 chains),
+ * TERN_ERR_STATE, TERN_ERR_NOMEM. */
+TERN_API int tern_config_add_certificate(struct tern_config *cfg, const uint8_t *chain,
+                                         size_t chain_len, const uint8_t *key, size_t key_len);
+
+/* The same from files. Errors: as above, and TERN_ERR_BAD_CREDENTIAL when
+ * a file cannot be read. */
+TERN_API int tern_config_add_certificate_files(struct tern_config *cfg, const char *chain_path,
+                                               const char *key_path);
+
+/* Trust anchors for verifying the peer: PEM or DER certificates from
+ * memory or a file, a hashed CA directory, or the system's store.
+ * Errors: TERN_ERR_ARG, TERN_ERR_BAD_CREDENTIAL, TERN_ERR_STATE,
+ * TERN_ERR_NOMEM. */
+TERN_API int tern_config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len);
+TERN_API int tern_config_add_trust_file(struct tern_config *cfg, const char *path);
+TERN_API int tern_config_add_trust_dir(struct tern_config *cfg, const char *dir);
+TERN_API int tern_config_add_trust_system(struct tern_config *cfg);
+
+/* Servers: whether to ask clients for certificates (see enum
+ * tern_client_auth). Errors: TERN_ERR_ARG (not a server), TERN_ERR_STATE. */
+TERN_API int tern_config_set_client_auth(struct tern_config *cfg, enum tern_client_auth mode);
+
+/* How a verification failure is decided (the default is to fail):
+ * - a callback decides during the handshake (tern_verify_fn), or
+ * - with pause on, the handshake stops in TERN_STATE_PEER_VERIFY_ERROR; the
+ *   application reads tern_conn_verify_errors(), then calls
+ *   tern_conn_ignore_verify_errors() and tern_conn_resume(), or
+ *   tern_conn_abort() (Qt's QDtls model).
+ * Errors: TERN_ERR_STATE. */
+TERN_API int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg);
+TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);
 
 #ifdef __cplusplus
 }

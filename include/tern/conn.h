@@ -31,6 +31,9 @@ enum tern_state {
     TERN_STATE_ESTABLISHED, /* application data flows both ways */
     TERN_STATE_CLOSED,      /* close_notify sent or received */
     TERN_STATE_FAILED,      /* a fatal error: see tern_conn_error() */
+    /* the handshake is paused on certificate problems (verify pause mode):
+     * inspect tern_conn_verify_errors(), then ignore and resume, or abort */
+    TERN_STATE_PEER_VERIFY_ERROR,
 };
 
 /* Receives each application-data record of a datagram, in order. data
@@ -124,6 +127,30 @@ TERN_API const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t
  * Errors: TERN_ERR_STATE (not established), TERN_ERR_ARG. */
 TERN_API int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
                               size_t context_len, uint8_t *out, size_t out_len);
+
+/* The problems found verifying the peer's certificate: copies up to max
+ * into errs and returns how many there are (0 when it verified, or has not
+ * been seen yet). They stay readable after the handshake. */
+TERN_API size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
+                                        size_t max);
+
+/* Paused on certificate problems: declares errs acceptable. Only these
+ * (reason, depth) pairs are ignored; any other problem still fails. Errors:
+ * TERN_ERR_STATE (not paused), TERN_ERR_ARG (more than 16). */
+TERN_API int tern_conn_ignore_verify_errors(struct tern_conn *c,
+                                            const struct tern_verify_error *errs, size_t n);
+
+/* Continues a paused handshake: if every problem found was ignored it goes
+ * on (pull what it sends next), otherwise it fails with the alert of the
+ * first remaining problem. Errors: TERN_ERR_STATE (not paused), or the
+ * fatal error. */
+TERN_API int tern_conn_resume(struct tern_conn *c, uint64_t now_ns);
+
+/* Certificate i (0: the peer's own) of the chain the peer sent, as DER
+ * (borrowed): during the handshake, and afterwards when the configuration
+ * has TERN_FLAG_KEEP_PEER_CHAIN. NULL past the end. */
+TERN_API const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i,
+                                                   size_t *len);
 
 /* Records dropped since the connection was created (all reasons). */
 TERN_API uint64_t tern_conn_dropped(const struct tern_conn *c);

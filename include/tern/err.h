@@ -73,6 +73,20 @@ enum tern_err {
     TERN_ERR_WANT_MORE = -27,
     /* The handshake was aborted by the application. */
     TERN_ERR_ABORTED = -28,
+    /* The peer's certificate failed verification (tern_conn_verify_errors()
+     * lists why): expired or not yet valid. */
+    TERN_ERR_CERT_EXPIRED = -29,
+    /* ... issued by no trusted authority. */
+    TERN_ERR_UNKNOWN_CA = -30,
+    /* ... malformed, or with a bad signature. */
+    TERN_ERR_BAD_CERTIFICATE = -31,
+    /* ... of a type or key the suite cannot use. */
+    TERN_ERR_UNSUPPORTED_CERTIFICATE = -32,
+    /* ... unacceptable for another reason (wrong name, purpose, refused by
+     * the application). */
+    TERN_ERR_CERT_UNKNOWN = -33,
+    /* A certificate was required and the peer sent none. */
+    TERN_ERR_NO_CERTIFICATE = -34,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

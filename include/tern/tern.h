@@ -8,6 +8,7 @@
 #include <tern/defs.h>
 #include <tern/err.h>
 #include <tern/selftest.h>
+#include <tern/verify.h>
 #include <tern/version.h>
 
 #endif

@@ -8,6 +8,7 @@
 #include "handshake/hello.h"
 #include "handshake/hs12.h"
 #include "handshake/msgs12.h"
+#include "handshake/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
 
@@ -23,10 +24,12 @@ static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
     if (tern_kx_uses_psk(s->kx)) {
         return tern_config_has_psk(hs->cfg);
     }
-    return 0; /* certificate suites arrive with certificate support */
+    return tern_hs12_cert_usable(hs, s);
 }
 
-static int offers_ecdhe(const struct tern_hs12 *hs)
+/* Whether any offered suite uses ECDHE (want_cert = 0) or certificates
+ * (want_cert = 1). */
+static int offers(const struct tern_hs12 *hs, int want_cert)
 {
     const struct tern_config *cfg = hs->cfg;
     for (size_t i = 0;; i++) {
@@ -36,7 +39,8 @@ static int offers_ecdhe(const struct tern_hs12 *hs)
         if (s == NULL) {
             return 0;
         }
-        if (usable(hs, s) && tern_kx_uses_ecdhe(s->kx)) {
+        int match = want_cert ? !tern_kx_uses_psk(s->kx) : tern_kx_uses_ecdhe(s->kx);
+        if (usable(hs, s) && match) {
             return 1;
         }
     }
@@ -100,7 +104,14 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
         tern_w_close(w, list);
         tern_w_close(w, body);
     }
-    if (offers_ecdhe(hs)) {
+    if (offers(hs, 1)) {
+        /* RFC 5246 section 7.4.1.4.1: the schemes tern verifies. */
+        add_ext(hs, w, TERN_EXT_SIGNATURE_ALGORITHMS, TERN_EXTI_SIGNATURE_ALGORITHMS);
+        struct tern_w_mark body = tern_w_open16(w);
+        tern_hs12_write_schemes(w);
+        tern_w_close(w, body);
+    }
+    if (offers(hs, 0)) {
         add_ext(hs, w, TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS);
         struct tern_w_mark body = tern_w_open16(w);
         struct tern_w_mark list = tern_w_open16(w);
@@ -129,8 +140,19 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
     return TERN_OK;
 }
 
+/* A client that may be asked for its certificate keeps the handshake
+ * messages for its CertificateVerify. */
+static int keep_transcript(struct tern_hs12 *hs)
+{
+    if (hs->cfg->n_certs > 0 && offers(hs, 1)) {
+        return tern_transcript_keep(&hs->transcript);
+    }
+    return TERN_OK;
+}
+
 int tern_hs12_client_start(struct tern_hs12 *hs)
 {
+    TERN_TRY(keep_transcript(hs));
     TERN_TRY(tern_hs12_random(hs, hs->sess->client_random, sizeof(hs->sess->client_random)));
     return tern_hs12_send_msg(hs, TERN_HS_CLIENT_HELLO, build_client_hello);
 }
@@ -149,6 +171,7 @@ static int process_hello_verify(struct tern_hs12 *hs, struct tern_reader body, u
     /* RFC 6347 section 4.2.6: the first ClientHello leaves the transcript. */
     tern_transcript_clear(&hs->transcript);
     TERN_TRY(tern_transcript_init(&hs->transcript));
+    TERN_TRY(keep_transcript(hs));
     tern_flight_reset(&hs->flight);
     return TERN_OK;
 }
@@ -289,9 +312,30 @@ static int choose_psk(struct tern_hs12 *hs, uint8_t identity[TERN_PSK_IDENTITY_M
     return TERN_OK;
 }
 
+static int build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    return tern_hs12_build_certificate(hs, w);
+}
+
+static int build_cert_verify(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    /* RFC 5246 section 7.4.8: the signature covers every handshake message
+     * so far, as they entered the transcript. */
+    const uint8_t *parts[1] = {hs->transcript.bytes};
+    size_t lens[1] = {hs->transcript.len};
+    return tern_hs12_sign(hs, parts, lens, 1, w);
+}
+
 static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
 {
     struct tern_session12 *s = hs->sess;
+    if (!tern_kx_uses_psk(hs->suite->kx)) {
+        /* RFC 8422 section 5.7: ClientECDiffieHellmanPublic. */
+        struct tern_w_mark m = tern_w_open8(w);
+        tern_w_bytes(w, hs->kex.pub, hs->kex.pub_len);
+        tern_w_close(w, m);
+        return TERN_OK;
+    }
     const uint8_t *point = NULL;
     if (hs->suite->kx == TERN_KX_ECDHE_PSK) {
         point = hs->kex.pub;
@@ -303,11 +347,18 @@ static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
 static int send_final_flight(struct tern_hs12 *hs)
 {
     struct tern_session12 *s = hs->sess;
-    size_t id_len = 0;
-    TERN_TRY(choose_psk(hs, s->psk_identity, &id_len));
-    s->psk_identity_len = (uint16_t)id_len;
-    if (hs->suite->kx == TERN_KX_ECDHE_PSK) {
+    if (tern_kx_uses_psk(hs->suite->kx)) {
+        size_t id_len = 0;
+        TERN_TRY(choose_psk(hs, s->psk_identity, &id_len));
+        s->psk_identity_len = (uint16_t)id_len;
+    }
+    if (tern_kx_uses_ecdhe(hs->suite->kx)) {
         TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
+    }
+    if (hs->cert_requested) {
+        /* RFC 5246 section 7.4.6: answer a CertificateRequest with our
+         * chain, or an empty list when we hold none that fits. */
+        TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE, build_certificate));
     }
     uint8_t premaster[TERN_PREMASTER_MAX];
     size_t pm_len = 0;
@@ -318,9 +369,60 @@ static int send_final_flight(struct tern_hs12 *hs)
     if (rc == TERN_OK) {
         rc = tern_hs12_derive(hs, premaster, pm_len);
     }
+    /* After the key derivation: RFC 7627's session hash ends with the
+     * ClientKeyExchange, before CertificateVerify. */
+    if (rc == TERN_OK && hs->cert_requested && hs->cred >= 0) {
+        rc = tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE_VERIFY, build_cert_verify);
+    }
     tern_zeroize(premaster, sizeof(premaster));
     TERN_TRY(rc);
     return tern_hs12_send_ccs_finished(hs);
+}
+
+static int process_server_certificate(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    return tern_hs12_take_peer_certificate(hs, body);
+}
+
+static int process_signed_key_exchange(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    struct tern_ske_ecdhe ske;
+    TERN_TRY(tern_ske_ecdhe_parse(body, &ske));
+    int ours = 0;
+    for (size_t i = 0; i < hs->cfg->n_groups; i++) {
+        ours |= hs->cfg->groups[i] == ske.group;
+    }
+    TERN_ENSURE(ours, TERN_ERR_ILLEGAL_PARAMETER);
+    TERN_ENSURE(ske.point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
+    /* RFC 8422 section 5.4: signed over ClientHello.random +
+     * ServerHello.random + the parameters. */
+    const uint8_t *parts[3] = {hs->sess->client_random, hs->sess->server_random, ske.params.p};
+    size_t lens[3] = {32, 32, ske.params.len};
+    TERN_TRY(tern_hs12_verify_signature(hs, ske.scheme, ske.signature, parts, lens, 3));
+    memcpy(hs->peer_point, ske.point.p, ske.point.len);
+    hs->peer_point_len = ske.point.len;
+    hs->group = ske.group;
+    return TERN_OK;
+}
+
+static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    struct tern_cert_request cr;
+    TERN_TRY(tern_cert_request_parse(body, &cr));
+    hs->cert_requested = 1;
+    tern_hs12_set_peer_schemes(hs, cr.schemes);
+    if (tern_hs12_pick_cred(hs, NULL)) {
+        /* The certificate type must be one the server lists. */
+        int rsa = tern_pkey_type(hs->cfg->certs[hs->cred].key) == TERN_PKEY_RSA;
+        uint8_t want = rsa ? TERN_CERT_TYPE_RSA_SIGN : TERN_CERT_TYPE_ECDSA_SIGN;
+        if (memchr(cr.types.p, want, cr.types.len) == NULL) {
+            hs->cred = -1;
+        }
+    }
+    return TERN_OK;
 }
 
 static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
@@ -346,6 +448,7 @@ static int finish(struct tern_hs12 *hs)
 #define ANY      0
 #define PSK_ONLY TERN_KX_BIT(TERN_KX_PSK)
 #define PSK_KX   (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
+#define CERT_KX  (TERN_KX_BIT(TERN_KX_ECDHE_ECDSA) | TERN_KX_BIT(TERN_KX_ECDHE_RSA))
 
 const struct tern_hs12_row tern_hs12_client_table[] = {
     {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_HELLO_VERIFY_REQUEST,
@@ -358,7 +461,17 @@ const struct tern_hs12_row tern_hs12_client_table[] = {
      TERN_HS12_C_WAIT_HELLO_DONE, process_key_exchange, NULL},
     {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_ONLY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
      process_hello_done, send_final_flight},
-    {TERN_HS12_C_WAIT_HELLO_DONE, PSK_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+    {TERN_HS12_C_WAIT_HELLO_DONE, ANY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+     process_hello_done, send_final_flight},
+    /* Certificate key exchanges (RFC 8422 section 2): Certificate, a signed
+     * ServerKeyExchange, an optional CertificateRequest, ServerHelloDone. */
+    {TERN_HS12_C_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CERTIFICATE,
+     TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, process_server_certificate, NULL},
+    {TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, CERT_KX, TERN_HS_SERVER_KEY_EXCHANGE,
+     TERN_HS12_C_WAIT_REQUEST_OR_DONE, process_signed_key_exchange, NULL},
+    {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_CERTIFICATE_REQUEST,
+     TERN_HS12_C_WAIT_HELLO_DONE, process_cert_request, NULL},
+    {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
      process_hello_done, send_final_flight},
     {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, process_ccs, NULL},
     {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished, finish},

@@ -7,10 +7,19 @@
 #include <tern/cookie.h>
 
 #include "crypto/rng.h"
+#include "crypto/sig.h"
+#include "crypto/x509.h"
 
 #define TERN_CONFIG_MAX_SUITES 32
 #define TERN_CONFIG_MAX_GROUPS 8
 #define TERN_COOKIE_SECRET_LEN 32
+#define TERN_CONFIG_MAX_CERTS  4
+
+/* One certificate chain with its private key. */
+struct tern_cert_cred {
+    struct tern_x509_chain *chain;
+    struct tern_pkey *key;
+};
 
 struct tern_config {
     int refs;   /* the application's reference plus one per connection */
@@ -41,7 +50,18 @@ struct tern_config {
     tern_keylog_fn keylog;
     void *keylog_arg;
     struct tern_rng rng;
+    struct tern_cert_cred certs[TERN_CONFIG_MAX_CERTS];
+    size_t n_certs;
+    struct tern_trust *trust; /* NULL until an anchor is added */
+    uint8_t client_auth;      /* enum tern_client_auth */
+    uint8_t verify_pause;
+    tern_verify_fn verify_cb;
+    void *verify_arg;
 };
+
+/* Frees the certificate credentials and trust store (config.c calls it
+ * when the last reference goes). */
+void tern_config_free_certs(struct tern_config *cfg);
 
 /* Takes a reference for a connection and freezes the configuration. */
 void tern_config_ref(struct tern_config *cfg);

@@ -14,7 +14,7 @@
  * certificate chains get their own cap later), and all messages buffered. */
 #define MAX_MESSAGE   16384
 #define MAX_BUFFERED  32768
-#define FLIGHT_BUFFER 4096
+#define FLIGHT_BUFFER 16384
 
 int tern_hs12_client_start(struct tern_hs12 *hs);
 
@@ -27,6 +27,7 @@ int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct t
     hs->rl = rl;
     hs->sess = sess;
     hs->is_client = cfg->role == TERN_ROLE_CLIENT;
+    hs->cred = -1;
     hs->state = hs->is_client ? TERN_HS12_C_START : TERN_HS12_S_WAIT_CLIENT_HELLO;
     if (peer != NULL && peer_len > 0) {
         memcpy(hs->peer_addr, peer, peer_len);
@@ -52,6 +53,8 @@ void tern_hs12_clear(struct tern_hs12 *hs)
     tern_flight_clear(&hs->flight);
     tern_transcript_clear(&hs->transcript);
     tern_kex_clear(&hs->kex);
+    tern_x509_chain_free(hs->peer_chain);
+    tern_pkey_free(hs->peer_key);
     tern_zeroize(hs, sizeof(*hs));
 }
 
@@ -99,6 +102,9 @@ static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body,
     if (rc == TERN_HS12_STAY) {
         return TERN_OK;
     }
+    /* Paused: the message is taken, but nothing after it is processed until
+     * the application decides (tern_hs12_resume). */
+    hs->paused = rc == TERN_HS12_PAUSE;
     /* RFC 6347 section 4.2.6: the HelloVerifyRequest (and the ClientHello
      * that drew it) stay out of the handshake hash; ChangeCipherSpec is not
      * a handshake message. */
@@ -126,6 +132,42 @@ static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *
     }
 }
 
+/* Dispatches every complete message in order, until the handshake ends or
+ * pauses for a verification decision. */
+static int drain(struct tern_hs12 *hs)
+{
+    uint8_t type;
+    const uint8_t *msg;
+    size_t msg_len;
+    while (hs->state != TERN_HS12_DONE && !hs->paused &&
+           tern_reasm_ready(&hs->reasm, &type, &msg, &msg_len)) {
+        struct tern_reader mr;
+        tern_r_init(&mr, msg, msg_len);
+        uint16_t seq = (uint16_t)hs->reasm.next_seq;
+        int rc = dispatch(hs, type, mr, seq);
+        tern_reasm_advance(&hs->reasm);
+        TERN_TRY(rc);
+    }
+    return TERN_OK;
+}
+
+int tern_hs12_resume(struct tern_hs12 *hs)
+{
+    TERN_ENSURE(hs->paused, TERN_ERR_STATE);
+    TERN_TRY(tern_hs12_verify_decided(hs));
+    hs->paused = 0;
+    TERN_TRY(drain(hs));
+    if (hs->ccs_pending && !hs->paused) {
+        static const uint8_t one[1] = {1};
+        struct tern_reader r;
+        tern_r_init(&r, one, 1);
+        hs->ccs_pending = 0;
+        TERN_TRY(dispatch(hs, TERN_MSG_CCS, r, 0));
+        TERN_TRY(drain(hs));
+    }
+    return TERN_OK;
+}
+
 static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *body, size_t len)
 {
     struct tern_reader r;
@@ -148,17 +190,7 @@ static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *bod
             hs->retransmit |= h.message_seq < hs->peer_flight_seq;
             continue;
         }
-        uint8_t type;
-        const uint8_t *msg;
-        size_t msg_len;
-        while (hs->state != TERN_HS12_DONE && tern_reasm_ready(&hs->reasm, &type, &msg, &msg_len)) {
-            struct tern_reader mr;
-            tern_r_init(&mr, msg, msg_len);
-            uint16_t seq = (uint16_t)hs->reasm.next_seq;
-            int rc = dispatch(hs, type, mr, seq);
-            tern_reasm_advance(&hs->reasm);
-            TERN_TRY(rc);
-        }
+        TERN_TRY(drain(hs));
     }
     return TERN_OK;
 }
@@ -168,6 +200,11 @@ int tern_hs12_on_record(struct tern_hs12 *hs, uint8_t type, uint16_t epoch, cons
 {
     if (type == TERN_CT_HANDSHAKE) {
         return on_handshake(hs, epoch, body, len);
+    }
+    if (type == TERN_CT_CHANGE_CIPHER_SPEC && hs->paused) {
+        /* It belongs after the messages that wait for the decision. */
+        hs->ccs_pending = 1;
+        return TERN_OK;
     }
     if (type == TERN_CT_CHANGE_CIPHER_SPEC) {
         /* A ChangeCipherSpec from an epoch we have left is a duplicate; it
@@ -211,8 +248,14 @@ int tern_hs12_send_msg(struct tern_hs12 *hs, uint8_t type,
 
 int tern_hs12_premaster(struct tern_hs12 *hs, uint8_t out[TERN_PREMASTER_MAX], size_t *len)
 {
-    if (hs->suite->kx != TERN_KX_ECDHE_PSK) {
+    if (hs->suite->kx == TERN_KX_PSK) {
         return tern_psk_premaster(NULL, 0, hs->psk_key, hs->psk_key_len, out, len);
+    }
+    if (hs->suite->kx != TERN_KX_ECDHE_PSK) {
+        /* RFC 8422 section 5.10: the premaster secret is the ECDH result. */
+        int rc = tern_kex_derive(&hs->kex, hs->peer_point, hs->peer_point_len, out, len);
+        tern_kex_clear(&hs->kex);
+        return rc;
     }
     uint8_t z[TERN_KEX_MAX_SECRET_LEN];
     size_t z_len = 0;

@@ -26,6 +26,9 @@
  * it is a record of its own, but it is part of a flight). */
 #define TERN_MSG_CCS 0x100
 
+#define TERN_HS12_MAX_VERIFY_ERRORS 16
+#define TERN_HS12_MAX_SCHEMES       24
+
 /* The established state of a DTLS 1.2 connection: one plain struct, so it
  * can later be exported and imported. */
 struct tern_session12 {
@@ -38,6 +41,9 @@ struct tern_session12 {
     uint8_t psk_identity[TERN_PSK_IDENTITY_MAX_LEN];
     uint16_t psk_identity_len;
     uint16_t peer_record_limit; /* largest plaintext the peer accepts */
+    /* what verifying the peer's certificate found (readable afterwards) */
+    struct tern_verify_error verify_errs[TERN_HS12_MAX_VERIFY_ERRORS];
+    uint8_t n_verify_errs;
 };
 
 enum tern_hs12_state {
@@ -48,11 +54,14 @@ enum tern_hs12_state {
     TERN_HS12_C_WAIT_HELLO_DONE,
     TERN_HS12_C_WAIT_CCS,
     TERN_HS12_C_WAIT_FINISHED,
+    TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, /* after the server's Certificate */
+    TERN_HS12_C_WAIT_REQUEST_OR_DONE,     /* CertificateRequest or ServerHelloDone */
     /* server */
     TERN_HS12_S_WAIT_CLIENT_HELLO,
     TERN_HS12_S_WAIT_KEY_EXCHANGE,
     TERN_HS12_S_WAIT_CCS,
     TERN_HS12_S_WAIT_FINISHED,
+    TERN_HS12_S_WAIT_VERIFY_OR_CCS, /* CertificateVerify when the client sent a certificate */
     /* both */
     TERN_HS12_DONE,
 };
@@ -100,6 +109,21 @@ struct tern_hs12 {
     uint8_t oneshot_len;  /* bytes in oneshot: a datagram to send once (HelloVerifyRequest) */
     uint8_t oneshot[80];
     unsigned auth_failures; /* records of the awaited epoch that failed authentication */
+    /* certificates */
+    void *owner;                                  /* the connection, for the verify callback */
+    struct tern_x509_chain *peer_chain;           /* what the peer sent */
+    struct tern_pkey *peer_key;                   /* its leaf key */
+    int cred;                                     /* our certificate credential in use, -1 none */
+    uint16_t scheme;                              /* our signature scheme */
+    uint16_t peer_schemes[TERN_HS12_MAX_SCHEMES]; /* schemes the peer accepts */
+    size_t n_peer_schemes;
+    uint8_t cert_requested; /* server: sent CertificateRequest; client: received one */
+    uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
+    uint8_t paused;         /* stopped on verification problems */
+    uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
+    uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
+    struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
+    size_t n_ignored;
     /* next-epoch records held for after the ChangeCipherSpec */
     uint8_t held[TERN_HS12_HELD_RECORDS][TERN_HS12_HELD_MAX];
     size_t held_len[TERN_HS12_HELD_RECORDS];
@@ -147,7 +171,10 @@ struct tern_hs12_row {
     int (*send)(struct tern_hs12 *hs);
 };
 
-#define TERN_HS12_STAY  1
+#define TERN_HS12_STAY 1
+/* process() accepted the message but the handshake must wait for the
+ * application's decision on certificate problems. */
+#define TERN_HS12_PAUSE 2
 #define TERN_KX_BIT(kx) ((uint8_t)(1u << (kx)))
 
 extern const struct tern_hs12_row tern_hs12_client_table[];
@@ -181,6 +208,49 @@ int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body);
 
 /* A ChangeCipherSpec body must be the single byte 1 (RFC 5246 section 7.1). */
 int tern_hs12_ccs_parse(struct tern_reader body);
+
+/* Resumes a handshake paused on verification problems: succeeds when every
+ * problem is among hs->ignored, else fails with the first one's error. Then
+ * processes the messages that waited. */
+int tern_hs12_resume(struct tern_hs12 *hs);
+
+/* --- certificates (cert12.c) --- */
+
+/* Verifies the peer's Certificate message (chain against the trust
+ * anchors, purpose by role, the server name when the client gave one) and
+ * decides: TERN_OK (no problem, or accepted), TERN_HS12_PAUSE, or the error
+ * of the first problem. */
+int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader body);
+
+/* TERN_OK when every verification problem has been ignored by the
+ * application, else the error of the first one left. */
+int tern_hs12_verify_decided(struct tern_hs12 *hs);
+
+/* Whether we hold a credential that can authenticate suite s (server), and
+ * can verify a server (client). */
+int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s);
+
+/* Picks our credential and signature scheme for suite s among the schemes
+ * the peer accepts (hs->peer_schemes). Returns 1 when found. */
+int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s);
+
+/* Records the schemes of a signature_algorithms list the peer sent. */
+void tern_hs12_set_peer_schemes(struct tern_hs12 *hs, struct tern_reader list);
+
+/* Writes our signature_algorithms list (the schemes tern verifies). */
+void tern_hs12_write_schemes(struct tern_writer *w);
+
+/* Writes our Certificate message body (empty when hs->cred < 0). */
+int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w);
+
+/* Signs data with our credential and writes SignatureScheme + signature. */
+int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size_t *lens, size_t n,
+                   struct tern_writer *w);
+
+/* Verifies a peer signature over the concatenation of parts with its leaf
+ * key; scheme must be one we offered and fit the key. */
+int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct tern_reader signature,
+                               const uint8_t *const *parts, const size_t *lens, size_t n);
 
 /* Draws len random bytes from the configuration's generator. */
 int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len);

@@ -9,6 +9,7 @@
 #include "handshake/hello.h"
 #include "handshake/hs12.h"
 #include "handshake/msgs12.h"
+#include "handshake/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
 
@@ -18,9 +19,14 @@
 #define ECHO_RECORD_LIMIT  (1u << 2)
 #define ECHO_POINT_FORMATS (1u << 3)
 
-static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
+/* Whether the server can serve suite s: a PSK, or a certificate whose key
+ * fits the suite and signs with a scheme the client accepts. */
+static int usable(struct tern_hs12 *hs, const struct tern_suite *s)
 {
-    return tern_kx_uses_psk(s->kx) && tern_config_has_psk(hs->cfg);
+    if (tern_kx_uses_psk(s->kx)) {
+        return tern_config_has_psk(hs->cfg);
+    }
+    return tern_hs12_cert_usable(hs, s) && tern_hs12_pick_cred(hs, s);
 }
 
 /* The first of our groups (in our order) that the client lists. */
@@ -152,8 +158,21 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
     unsigned echo = 0;
     TERN_TRY(check_client_extensions(hs, &ch, &echo));
+    if (tern_exts_has(&ch.exts, TERN_EXTI_SIGNATURE_ALGORITHMS)) {
+        struct tern_reader schemes;
+        TERN_TRY(tern_ext_u16_list_parse(ch.exts.body[TERN_EXTI_SIGNATURE_ALGORITHMS], &schemes));
+        tern_hs12_set_peer_schemes(hs, schemes);
+    }
     hs->suite = pick_suite(hs, &ch);
     TERN_ENSURE(hs->suite != NULL, TERN_ERR_HANDSHAKE_FAILURE);
+    if (!tern_kx_uses_psk(hs->suite->kx)) {
+        tern_hs12_pick_cred(hs, hs->suite); /* the choice usable() made */
+        if (hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+            /* The client's CertificateVerify will sign every message,
+             * starting with this ClientHello. */
+            TERN_TRY(tern_transcript_keep(&hs->transcript));
+        }
+    }
     struct tern_session12 *s = hs->sess;
     s->version = TERN_DTLS12_VERSION;
     s->suite = hs->suite->id;
@@ -211,16 +230,62 @@ static int build_hello_done(struct tern_hs12 *hs, struct tern_writer *w)
     return TERN_OK;
 }
 
+static int build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    return tern_hs12_build_certificate(hs, w);
+}
+
+static int build_signed_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    uint8_t *params = tern_w_reserve(w, 0);
+    size_t start = w->len;
+    tern_ecdhe_params_write(w, hs->group, hs->kex.pub, hs->kex.pub_len);
+    TERN_TRY(tern_w_finish(w));
+    /* RFC 8422 section 5.4: signed over ClientHello.random +
+     * ServerHello.random + ServerKeyExchange.params. */
+    const uint8_t *parts[3] = {hs->sess->client_random, hs->sess->server_random, params};
+    size_t lens[3] = {32, 32, w->len - start};
+    return tern_hs12_sign(hs, parts, lens, 3, w);
+}
+
+static int build_cert_request(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    /* RFC 5246 section 7.4.4, RFC 8422 section 5.5. */
+    struct tern_w_mark m = tern_w_open8(w);
+    tern_w_u8(w, TERN_CERT_TYPE_ECDSA_SIGN);
+    tern_w_u8(w, TERN_CERT_TYPE_RSA_SIGN);
+    tern_w_close(w, m);
+    tern_hs12_write_schemes(w);
+    m = tern_w_open16(w);
+    if (hs->cfg->trust != NULL) {
+        uint8_t *names = tern_w_reserve(w, 0);
+        size_t room = w->cap - w->len;
+        size_t len = 0;
+        TERN_TRY(tern_trust_ca_names(hs->cfg->trust, names, room, &len));
+        (void)tern_w_reserve(w, len);
+    }
+    tern_w_close(w, m);
+    return TERN_OK;
+}
+
 static int send_hello_flight(struct tern_hs12 *hs)
 {
     TERN_TRY(tern_hs12_random(hs, hs->sess->server_random, 32));
     TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO, build_server_hello));
-    int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
-    if (ecdhe) {
+    if (tern_kx_uses_ecdhe(hs->suite->kx)) {
         TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
     }
+    if (!tern_kx_uses_psk(hs->suite->kx)) {
+        TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE, build_certificate));
+        TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_signed_key_exchange));
+        if (hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+            TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE_REQUEST, build_cert_request));
+            hs->cert_requested = 1;
+        }
+        return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
+    }
     /* RFC 4279 section 2: without a hint a PSK server may omit it. */
-    if (ecdhe || hs->cfg->psk_hint_len > 0) {
+    if (hs->suite->kx == TERN_KX_ECDHE_PSK || hs->cfg->psk_hint_len > 0) {
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_key_exchange));
     }
     return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
@@ -264,6 +329,43 @@ static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, u
     return TERN_OK;
 }
 
+static int process_client_certificate(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    /* Only as the answer to our CertificateRequest, and only once. */
+    TERN_ENSURE(hs->cert_requested && !hs->peer_cert_seen, TERN_ERR_UNEXPECTED_MESSAGE);
+    hs->peer_cert_seen = 1;
+    return tern_hs12_take_peer_certificate(hs, body);
+}
+
+static int process_key_exchange_ecdhe(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    /* RFC 5246 section 7.4.6: a client asked for a certificate answers
+     * with one (perhaps empty) before its ClientKeyExchange. */
+    TERN_ENSURE(!hs->cert_requested || hs->peer_cert_seen, TERN_ERR_UNEXPECTED_MESSAGE);
+    struct tern_reader point;
+    TERN_TRY(tern_cke_ecdhe_parse(body, &point));
+    TERN_ENSURE(point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
+    memcpy(hs->peer_point, point.p, point.len);
+    hs->peer_point_len = point.len;
+    return TERN_OK;
+}
+
+static int process_cert_verify(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
+    TERN_ENSURE(hs->got_peer_cert, TERN_ERR_UNEXPECTED_MESSAGE);
+    struct tern_cert_verify cv;
+    TERN_TRY(tern_cert_verify_parse(body, &cv));
+    /* RFC 5246 section 7.4.8: over every handshake message before this one. */
+    const uint8_t *parts[1] = {hs->transcript.bytes};
+    size_t lens[1] = {hs->transcript.len};
+    TERN_ENSURE(parts[0] != NULL, TERN_ERR_STATE);
+    int rc = tern_hs12_verify_signature(hs, cv.scheme, cv.signature, parts, lens, 1);
+    return rc == TERN_ERR_BAD_SIGNATURE ? TERN_ERR_BAD_SIGNATURE : rc;
+}
+
 /* After the ClientKeyExchange is in the transcript (RFC 7627 session hash). */
 static int derive_keys(struct tern_hs12 *hs)
 {
@@ -294,6 +396,17 @@ static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t s
     return tern_hs12_install_rx(hs);
 }
 
+/* After the ClientKeyExchange of a certificate suite: a client that sent a
+ * certificate proves it with CertificateVerify first; a ChangeCipherSpec
+ * that overtook it waits for the retransmission. */
+static int process_ccs_unless_verify(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    if (hs->got_peer_cert) {
+        return TERN_HS12_STAY;
+    }
+    return process_ccs(hs, body, seq);
+}
+
 static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
@@ -307,8 +420,9 @@ static int send_final_flight(struct tern_hs12 *hs)
     return tern_hs12_send_ccs_finished(hs);
 }
 
-#define ANY    0
-#define PSK_KX (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
+#define ANY     0
+#define PSK_KX  (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
+#define CERT_KX (TERN_KX_BIT(TERN_KX_ECDHE_ECDSA) | TERN_KX_BIT(TERN_KX_ECDHE_RSA))
 
 const struct tern_hs12_row tern_hs12_server_table[] = {
     {TERN_HS12_S_WAIT_CLIENT_HELLO, ANY, TERN_HS_CLIENT_HELLO, TERN_HS12_S_WAIT_KEY_EXCHANGE,
@@ -317,6 +431,16 @@ const struct tern_hs12_row tern_hs12_server_table[] = {
      process_key_exchange, derive_keys},
     {TERN_HS12_S_WAIT_KEY_EXCHANGE, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_KEY_EXCHANGE, early_ccs,
      NULL},
+    /* Certificate key exchanges: the client's Certificate when asked, its
+     * ECDHE share, and CertificateVerify when it sent a certificate. */
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CERTIFICATE, TERN_HS12_S_WAIT_KEY_EXCHANGE,
+     process_client_certificate, NULL},
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CLIENT_KEY_EXCHANGE,
+     TERN_HS12_S_WAIT_VERIFY_OR_CCS, process_key_exchange_ecdhe, derive_keys},
+    {TERN_HS12_S_WAIT_VERIFY_OR_CCS, CERT_KX, TERN_HS_CERTIFICATE_VERIFY, TERN_HS12_S_WAIT_CCS,
+     process_cert_verify, NULL},
+    {TERN_HS12_S_WAIT_VERIFY_OR_CCS, CERT_KX, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED,
+     process_ccs_unless_verify, NULL},
     {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, process_ccs, NULL},
     {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished,
      send_final_flight},

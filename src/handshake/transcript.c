@@ -1,5 +1,6 @@
 #include "handshake/transcript.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <tern/err.h>
@@ -21,6 +22,10 @@ int tern_transcript_init(struct tern_transcript *t)
     return rc;
 }
 
+/* Upper bound of the kept bytes: a handshake with certificates is a few
+ * kilobytes; anything past this is refused rather than grown without end. */
+#define KEEP_MAX (128 * 1024)
+
 void tern_transcript_clear(struct tern_transcript *t)
 {
     if (t == NULL) {
@@ -28,7 +33,44 @@ void tern_transcript_clear(struct tern_transcript *t)
     }
     tern_hash_clear(&t->sha256);
     tern_hash_clear(&t->sha384);
+    free(t->bytes);
+    t->bytes = NULL;
+    t->len = 0;
+    t->cap = 0;
     t->alg = 0;
+}
+
+int tern_transcript_keep(struct tern_transcript *t)
+{
+    if (t->bytes != NULL) {
+        return TERN_OK;
+    }
+    t->bytes = malloc(4096);
+    TERN_ENSURE(t->bytes != NULL, TERN_ERR_NOMEM);
+    t->cap = 4096;
+    t->len = 0;
+    return TERN_OK;
+}
+
+static int keep(struct tern_transcript *t, const uint8_t *p, size_t n)
+{
+    if (t->bytes == NULL) {
+        return TERN_OK;
+    }
+    TERN_ENSURE(n <= KEEP_MAX - t->len, TERN_ERR_HANDSHAKE_FAILURE);
+    if (t->cap - t->len < n) {
+        size_t cap = t->cap;
+        while (cap - t->len < n) {
+            cap *= 2;
+        }
+        uint8_t *grown = realloc(t->bytes, cap);
+        TERN_ENSURE(grown != NULL, TERN_ERR_NOMEM);
+        t->bytes = grown;
+        t->cap = cap;
+    }
+    memcpy(t->bytes + t->len, p, n);
+    t->len += n;
+    return TERN_OK;
 }
 
 int tern_transcript_add(struct tern_transcript *t, uint8_t type, uint16_t seq, const uint8_t *body,
@@ -40,6 +82,8 @@ int tern_transcript_add(struct tern_transcript *t, uint8_t type, uint16_t seq, c
     struct tern_hs_header h = {type, (uint32_t)len, seq, 0, (uint32_t)len};
     tern_hs_header_write(&w, &h);
     TERN_TRY(tern_w_finish(&w));
+    TERN_TRY(keep(t, hdr, sizeof(hdr)));
+    TERN_TRY(keep(t, body, len));
     struct tern_hash *hs[2] = {&t->sha256, &t->sha384};
     for (size_t i = 0; i < 2; i++) {
         if (hs[i]->ctx == NULL) {

@@ -16,7 +16,17 @@ struct tern_transcript {
     struct tern_hash sha256;
     struct tern_hash sha384;
     uint8_t alg; /* enum tern_hash_alg once chosen, 0 while both run */
+    /* The messages themselves, kept only when a CertificateVerify will sign
+     * them (RFC 5246 section 7.4.8 signs handshake_messages, whose hash
+     * may differ from the PRF's). */
+    uint8_t *bytes;
+    size_t len;
+    size_t cap;
 };
+
+/* Starts keeping the bytes of every message added from now on (call before
+ * the first message). Errors: TERN_ERR_NOMEM. */
+int tern_transcript_keep(struct tern_transcript *t);
 
 /* Starts both hashes. Errors: TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
 int tern_transcript_init(struct tern_transcript *t);

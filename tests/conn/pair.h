@@ -48,6 +48,10 @@ struct pair {
 /* Sets up a pair with a client and a server made from the two configs. */
 int pair_init(struct pair *p, struct tern_config *client_cfg, struct tern_config *server_cfg,
               uint64_t seed);
+
+/* As pair_init(), with the server name the client asks for (NULL: none). */
+int pair_init_named(struct pair *p, struct tern_config *client_cfg, struct tern_config *server_cfg,
+                    uint64_t seed, const char *server_name);
 void pair_free(struct pair *p);
 
 /* Runs until both sides are established (or one failed), or steps run out;

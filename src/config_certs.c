@@ -1,0 +1,170 @@
+/* Certificate credentials and trust anchors of a configuration
+ * (include/tern/config.h). Files are read here, at set-up time, never on
+ * the data path. */
+#include <tern/config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/config.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+/* Largest credential file tern reads. */
+#define MAX_FILE (1024 * 1024)
+
+#define MUTABLE(cfg)                                                                               \
+    do {                                                                                           \
+        TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
+        TERN_ENSURE(!(cfg)->frozen, TERN_ERR_STATE);                                               \
+    } while (0)
+
+void tern_config_free_certs(struct tern_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_certs; i++) {
+        tern_x509_chain_free(cfg->certs[i].chain);
+        tern_pkey_free(cfg->certs[i].key);
+    }
+    cfg->n_certs = 0;
+    tern_trust_free(cfg->trust);
+    cfg->trust = NULL;
+}
+
+/* Reads a whole file into a new buffer (wiped and freed by the caller). */
+static int read_file(const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    TERN_ENSURE(f != NULL, TERN_ERR_BAD_CREDENTIAL);
+    uint8_t *buf = malloc(MAX_FILE);
+    if (buf == NULL) {
+        fclose(f);
+        return TERN_ERR_NOMEM;
+    }
+    size_t n = fread(buf, 1, MAX_FILE, f);
+    int bad = ferror(f) || (n == MAX_FILE && fgetc(f) != EOF);
+    fclose(f);
+    if (bad || n == 0) {
+        free(buf);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    *out = buf;
+    *len = n;
+    return TERN_OK;
+}
+
+int tern_config_add_certificate(struct tern_config *cfg, const uint8_t *chain, size_t chain_len,
+                                const uint8_t *key, size_t key_len)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(chain != NULL && chain_len > 0 && key != NULL && key_len > 0, TERN_ERR_ARG);
+    TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
+    struct tern_cert_cred cred = {NULL, NULL};
+    int rc = tern_x509_chain_parse(chain, chain_len, &cred.chain);
+    if (rc == TERN_OK) {
+        rc = tern_pkey_parse_private(&cred.key, key, key_len);
+    }
+    if (rc == TERN_OK && !tern_x509_chain_matches_key(cred.chain, cred.key)) {
+        rc = TERN_ERR_BAD_CREDENTIAL;
+    }
+    if (rc != TERN_OK) {
+        tern_x509_chain_free(cred.chain);
+        tern_pkey_free(cred.key);
+        return rc;
+    }
+    cfg->certs[cfg->n_certs++] = cred;
+    return TERN_OK;
+}
+
+int tern_config_add_certificate_files(struct tern_config *cfg, const char *chain_path,
+                                      const char *key_path)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(chain_path != NULL && key_path != NULL, TERN_ERR_ARG);
+    uint8_t *chain = NULL;
+    uint8_t *key = NULL;
+    size_t chain_len = 0;
+    size_t key_len = 0;
+    int rc = read_file(chain_path, &chain, &chain_len);
+    if (rc == TERN_OK) {
+        rc = read_file(key_path, &key, &key_len);
+    }
+    if (rc == TERN_OK) {
+        rc = tern_config_add_certificate(cfg, chain, chain_len, key, key_len);
+    }
+    if (key != NULL) {
+        tern_zeroize(key, key_len);
+    }
+    free(chain);
+    free(key);
+    return rc;
+}
+
+static int trust(struct tern_config *cfg)
+{
+    if (cfg->trust == NULL) {
+        return tern_trust_new(&cfg->trust);
+    }
+    return TERN_OK;
+}
+
+int tern_config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len)
+{
+    MUTABLE(cfg);
+    TERN_TRY(trust(cfg));
+    return tern_trust_add(cfg->trust, pem, len);
+}
+
+int tern_config_add_trust_file(struct tern_config *cfg, const char *path)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(path != NULL, TERN_ERR_ARG);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    TERN_TRY(read_file(path, &buf, &len));
+    int rc = tern_config_add_trust(cfg, buf, len);
+    free(buf);
+    return rc;
+}
+
+int tern_config_add_trust_dir(struct tern_config *cfg, const char *dir)
+{
+    MUTABLE(cfg);
+    TERN_TRY(trust(cfg));
+    return tern_trust_add_dir(cfg->trust, dir);
+}
+
+int tern_config_add_trust_system(struct tern_config *cfg)
+{
+    MUTABLE(cfg);
+    TERN_TRY(trust(cfg));
+    return tern_trust_add_system(cfg->trust);
+}
+
+int tern_config_set_client_auth(struct tern_config *cfg, enum tern_client_auth mode)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_ARG);
+    TERN_ENSURE(mode == TERN_CLIENT_AUTH_NONE || mode == TERN_CLIENT_AUTH_OPTIONAL ||
+                    mode == TERN_CLIENT_AUTH_REQUIRE,
+                TERN_ERR_ARG);
+    cfg->client_auth = (uint8_t)mode;
+    return TERN_OK;
+}
+
+int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    cfg->verify_cb = fn;
+    cfg->verify_arg = arg;
+    return TERN_OK;
+}
+
+int tern_config_set_verify_pause(struct tern_config *cfg, int on)
+{
+    MUTABLE(cfg);
+    cfg->verify_pause = on ? 1 : 0;
+    return TERN_OK;
+}

@@ -1,0 +1,313 @@
+/* Certificate authentication for the DTLS 1.2 handshake: choosing our
+ * credential and signature scheme, verifying the peer's chain and deciding
+ * on its problems, signing and checking signatures. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <tern/err.h>
+
+#include "handshake/hs12.h"
+#include "handshake/msgs12_cert.h"
+#include "util/ct.h"
+#include "util/guard.h"
+
+/* The schemes tern signs and verifies with, in preference order. */
+static const uint16_t g_schemes[] = {
+    TERN_SIG_ECDSA_SECP256R1_SHA256, TERN_SIG_ECDSA_SECP384R1_SHA384, TERN_SIG_ED25519,
+    TERN_SIG_RSA_PSS_RSAE_SHA256,    TERN_SIG_RSA_PSS_RSAE_SHA384,    TERN_SIG_RSA_PKCS1_SHA256,
+    TERN_SIG_RSA_PKCS1_SHA384,
+};
+
+void tern_hs12_write_schemes(struct tern_writer *w)
+{
+    struct tern_w_mark m = tern_w_open16(w);
+    for (size_t i = 0; i < sizeof(g_schemes) / sizeof(g_schemes[0]); i++) {
+        tern_w_u16(w, g_schemes[i]);
+    }
+    tern_w_close(w, m);
+}
+
+void tern_hs12_set_peer_schemes(struct tern_hs12 *hs, struct tern_reader list)
+{
+    uint16_t v;
+    hs->n_peer_schemes = 0;
+    while (hs->n_peer_schemes < TERN_HS12_MAX_SCHEMES && tern_r_u16(&list, &v) == TERN_OK) {
+        hs->peer_schemes[hs->n_peer_schemes++] = v;
+    }
+}
+
+static int peer_accepts(const struct tern_hs12 *hs, uint16_t scheme)
+{
+    for (size_t i = 0; i < hs->n_peer_schemes; i++) {
+        if (hs->peer_schemes[i] == scheme) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int we_accept(uint16_t scheme)
+{
+    for (size_t i = 0; i < sizeof(g_schemes) / sizeof(g_schemes[0]); i++) {
+        if (g_schemes[i] == scheme) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether a key of this type can authenticate the key exchange kx
+ * (RFC 8422 section 2: ECDHE_ECDSA takes ECDSA and EdDSA keys). */
+static int key_fits_kx(int key_type, int kx)
+{
+    if (kx == TERN_KX_ECDHE_RSA) {
+        return key_type == TERN_PKEY_RSA;
+    }
+    if (kx == TERN_KX_ECDHE_ECDSA) {
+        return key_type == TERN_PKEY_EC_P256 || key_type == TERN_PKEY_EC_P384 ||
+               key_type == TERN_PKEY_ED25519;
+    }
+    return 0;
+}
+
+int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s)
+{
+    const struct tern_config *cfg = hs->cfg;
+    if (s->kx != TERN_KX_ECDHE_ECDSA && s->kx != TERN_KX_ECDHE_RSA) {
+        return 0;
+    }
+    if (hs->is_client) {
+        /* A client offers certificate suites only when it can judge a
+         * server's certificate. */
+        return cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause ||
+               (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0;
+    }
+    for (size_t i = 0; i < cfg->n_certs; i++) {
+        if (key_fits_kx(tern_pkey_type(cfg->certs[i].key), s->kx)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
+{
+    const struct tern_config *cfg = hs->cfg;
+    for (size_t i = 0; i < cfg->n_certs; i++) {
+        const struct tern_pkey *key = cfg->certs[i].key;
+        if (s != NULL && !key_fits_kx(tern_pkey_type(key), s->kx)) {
+            continue;
+        }
+        for (size_t j = 0; j < sizeof(g_schemes) / sizeof(g_schemes[0]); j++) {
+            if (tern_sig_scheme_fits(key, g_schemes[j]) && peer_accepts(hs, g_schemes[j])) {
+                hs->cred = (int)i;
+                hs->scheme = g_schemes[j];
+                return 1;
+            }
+        }
+    }
+    hs->cred = -1;
+    return 0;
+}
+
+int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
+{
+    const uint8_t *der[TERN_CERT_MAX_CHAIN];
+    size_t len[TERN_CERT_MAX_CHAIN];
+    size_t n = 0;
+    if (hs->cred >= 0) {
+        const struct tern_x509_chain *chain = hs->cfg->certs[hs->cred].chain;
+        n = tern_x509_chain_count(chain);
+        n = n > TERN_CERT_MAX_CHAIN ? TERN_CERT_MAX_CHAIN : n;
+        for (size_t i = 0; i < n; i++) {
+            der[i] = tern_x509_chain_der(chain, i, &len[i]);
+        }
+    }
+    tern_certificate_write(w, der, len, n);
+    return TERN_OK;
+}
+
+/* Joins parts into one buffer (signatures take one message). */
+static int join(const uint8_t *const *parts, const size_t *lens, size_t n, uint8_t **out,
+                size_t *len)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += lens[i];
+    }
+    uint8_t *buf = malloc(total > 0 ? total : 1);
+    TERN_ENSURE(buf != NULL, TERN_ERR_NOMEM);
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i] > 0) {
+            memcpy(buf + off, parts[i], lens[i]);
+            off += lens[i];
+        }
+    }
+    *out = buf;
+    *len = total;
+    return TERN_OK;
+}
+
+int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size_t *lens, size_t n,
+                   struct tern_writer *w)
+{
+    TERN_ENSURE(hs->cred >= 0, TERN_ERR_STATE);
+    uint8_t *msg = NULL;
+    size_t msg_len = 0;
+    TERN_TRY(join(parts, lens, n, &msg, &msg_len));
+    uint8_t sig[TERN_SIG_MAX_LEN];
+    size_t sig_len = sizeof(sig);
+    int rc = tern_sig_sign(hs->cfg->certs[hs->cred].key, hs->scheme, msg, msg_len, sig, &sig_len);
+    free(msg);
+    TERN_TRY(rc);
+    tern_digitally_signed_write(w, hs->scheme, sig, sig_len);
+    return TERN_OK;
+}
+
+int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct tern_reader signature,
+                               const uint8_t *const *parts, const size_t *lens, size_t n)
+{
+    /* RFC 5246 section 7.4.1.4.1: the scheme must be one we offered, and
+     * it must fit the key in the peer's certificate. */
+    TERN_ENSURE(hs->peer_key != NULL, TERN_ERR_UNEXPECTED_MESSAGE);
+    TERN_ENSURE(we_accept(scheme), TERN_ERR_ILLEGAL_PARAMETER);
+    TERN_ENSURE(tern_sig_scheme_fits(hs->peer_key, scheme), TERN_ERR_ILLEGAL_PARAMETER);
+    uint8_t *msg = NULL;
+    size_t msg_len = 0;
+    TERN_TRY(join(parts, lens, n, &msg, &msg_len));
+    int rc = tern_sig_verify(hs->peer_key, scheme, msg, msg_len, signature.p, signature.len);
+    free(msg);
+    return rc;
+}
+
+/* The error, and so the alert, that the first problem calls for (RFC 5246
+ * section 7.2.2). */
+static int error_for(enum tern_verify_reason r)
+{
+    switch (r) {
+    case TERN_VERIFY_EXPIRED:
+    case TERN_VERIFY_NOT_YET_VALID:
+        return TERN_ERR_CERT_EXPIRED;
+    case TERN_VERIFY_UNKNOWN_ISSUER:
+    case TERN_VERIFY_UNTRUSTED_ROOT:
+    case TERN_VERIFY_SELF_SIGNED:
+        return TERN_ERR_UNKNOWN_CA;
+    case TERN_VERIFY_BAD_SIGNATURE:
+    case TERN_VERIFY_MALFORMED:
+        return TERN_ERR_BAD_CERTIFICATE;
+    case TERN_VERIFY_NO_CERTIFICATE:
+        return TERN_ERR_NO_CERTIFICATE;
+    default:
+        return TERN_ERR_CERT_UNKNOWN;
+    }
+}
+
+static int ignored(const struct tern_hs12 *hs, const struct tern_verify_error *e)
+{
+    for (size_t i = 0; i < hs->n_ignored; i++) {
+        if (hs->ignored[i].reason == e->reason && hs->ignored[i].depth == e->depth) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The first problem not ignored by the application, or NULL. */
+static const struct tern_verify_error *first_open(const struct tern_hs12 *hs)
+{
+    const struct tern_session12 *s = hs->sess;
+    for (size_t i = 0; i < s->n_verify_errs; i++) {
+        if (!ignored(hs, &s->verify_errs[i])) {
+            return &s->verify_errs[i];
+        }
+    }
+    return NULL;
+}
+
+int tern_hs12_verify_decided(struct tern_hs12 *hs)
+{
+    const struct tern_verify_error *open = first_open(hs);
+    return open == NULL ? TERN_OK : error_for(open->reason);
+}
+
+/* Applies the configured decision to the problems found. */
+static int decide(struct tern_hs12 *hs)
+{
+    const struct tern_config *cfg = hs->cfg;
+    struct tern_session12 *s = hs->sess;
+    if (s->n_verify_errs == 0 || (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0) {
+        return TERN_OK;
+    }
+    if (cfg->verify_cb != NULL) {
+        int accept = cfg->verify_cb(cfg->verify_arg, hs->owner, s->verify_errs, s->n_verify_errs);
+        if (accept == 1) {
+            return TERN_OK;
+        }
+        return error_for(s->verify_errs[0].reason);
+    }
+    if (cfg->verify_pause) {
+        return TERN_HS12_PAUSE;
+    }
+    return error_for(s->verify_errs[0].reason);
+}
+
+static int verify_chain(struct tern_hs12 *hs)
+{
+    const struct tern_config *cfg = hs->cfg;
+    struct tern_trust *empty = NULL;
+    const struct tern_trust *trust = cfg->trust;
+    if (trust == NULL) {
+        TERN_TRY(tern_trust_new(&empty)); /* no anchors: nothing verifies */
+        trust = empty;
+    }
+    struct tern_x509_check check = {hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT, NULL, NULL,
+                                    TERN_CERT_MAX_CHAIN, 0};
+    if (hs->is_client && hs->server_name[0] != '\0') {
+        /* A name that is an address is checked as one (RFC 6125 section
+         * 6.2.1 does not apply to IP addresses). */
+        int is_ip = strspn(hs->server_name, "0123456789.") == strlen(hs->server_name) ||
+                    strchr(hs->server_name, ':') != NULL;
+        if (is_ip) {
+            check.ip = hs->server_name;
+        } else {
+            check.host = hs->server_name;
+        }
+    }
+    size_t n = 0;
+    struct tern_session12 *s = hs->sess;
+    int rc = tern_x509_verify(trust, hs->peer_chain, &check, s->verify_errs,
+                              TERN_HS12_MAX_VERIFY_ERRORS, &n);
+    tern_trust_free(empty);
+    TERN_TRY(rc);
+    s->n_verify_errs = (uint8_t)(n > TERN_HS12_MAX_VERIFY_ERRORS ? TERN_HS12_MAX_VERIFY_ERRORS : n);
+    return TERN_OK;
+}
+
+int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader body)
+{
+    struct tern_certificate_msg msg;
+    TERN_TRY(tern_certificate_parse(body, &msg));
+    struct tern_session12 *s = hs->sess;
+    if (msg.n == 0) {
+        /* RFC 5246 section 7.4.6: a client without a suitable certificate
+         * sends an empty list; a server never may. */
+        if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
+            s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
+            s->n_verify_errs = 1;
+            return TERN_ERR_NO_CERTIFICATE;
+        }
+        return TERN_OK;
+    }
+    TERN_ENSURE(tern_x509_chain_from_der(msg.der, msg.len, msg.n, &hs->peer_chain) == TERN_OK,
+                TERN_ERR_BAD_CERTIFICATE);
+    TERN_ENSURE(tern_x509_chain_leaf_key(hs->peer_chain, &hs->peer_key) == TERN_OK,
+                TERN_ERR_UNSUPPORTED_CERTIFICATE);
+    if (hs->is_client) {
+        TERN_ENSURE(key_fits_kx(tern_pkey_type(hs->peer_key), hs->suite->kx),
+                    TERN_ERR_UNSUPPORTED_CERTIFICATE);
+    }
+    hs->got_peer_cert = 1;
+    TERN_TRY(verify_chain(hs));
+    return decide(hs);
+}

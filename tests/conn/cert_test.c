@@ -1,0 +1,291 @@
+/* Certificate handshakes between two tern connections, with the test PKI
+ * of tests/pki/make_pki.sh (TERN_PKI_DIR): every ECDHE_ECDSA and ECDHE_RSA
+ * suite, each bad certificate failing with its own reason and alert, the
+ * callback and pause/ignore/resume decisions, and client certificates. */
+#include <stdlib.h>
+
+#include <tern/tern.h>
+
+#include "pair.h"
+#include "test.h"
+
+static char *path(const char *name)
+{
+    static char buf[4][1024];
+    static int next;
+    const char *dir = getenv("TERN_PKI_DIR");
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
+    return p;
+}
+
+static struct tern_config *server_cfg(const char *cert, uint16_t suite)
+{
+    struct tern_config *cfg = NULL;
+    char c[64];
+    char k[64];
+    snprintf(c, sizeof(c), "%s.pem", cert);
+    snprintf(k, sizeof(k), "%s.key", cert);
+    CHECK_INT(tern_config_new(&cfg, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(cfg, path(c), path(k)), TERN_OK);
+    if (suite != 0) {
+        CHECK_INT(tern_config_set_suites(cfg, &suite, 1), TERN_OK);
+    }
+    return cfg;
+}
+
+static struct tern_config *client_cfg(void)
+{
+    struct tern_config *cfg = NULL;
+    CHECK_INT(tern_config_new(&cfg, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cfg, path("ca.pem")), TERN_OK);
+    return cfg;
+}
+
+/* Runs a handshake; frees both configurations. */
+static int run(struct pair *p, struct tern_config *cc, struct tern_config *sc, const char *name)
+{
+    CHECK_INT(pair_init_named(p, cc, sc, 21, name), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    return pair_handshake(p, 200);
+}
+
+static void suite_with(const char *cert, uint16_t suite)
+{
+    struct pair p;
+    int ok = run(&p, client_cfg(), server_cfg(cert, suite), "localhost");
+    if (!ok) {
+        fprintf(stderr, "  %s %04x: client %s, server %s\n", cert, suite,
+                tern_strerror(tern_conn_error(p.client)), tern_strerror(tern_conn_error(p.server)));
+    }
+    CHECK(ok);
+    CHECK_INT(tern_conn_suite(p.client), suite);
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    CHECK_INT(pair_send(&p, 1, "signed", 6), TERN_OK);
+    CHECK_INT(p.server_got_len, 6);
+    pair_free(&p);
+}
+
+static void ecdsa_suites(void)
+{
+    static const uint16_t suites[] = {0xc02b, 0xc02c, 0xcca9, 0xc0ae, 0xc0ac};
+    for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+        suite_with("server-ec", suites[i]);
+    }
+    suite_with("ed25519", 0xc02b);
+}
+
+static void rsa_suites(void)
+{
+    static const uint16_t suites[] = {0xc02f, 0xc030, 0xcca8};
+    for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+        suite_with("server-rsa", suites[i]);
+    }
+}
+
+/* A server with an ECDSA and an RSA chain picks the one the suite needs. */
+static void two_chains(void)
+{
+    struct tern_config *sc = server_cfg("server-rsa", 0);
+    CHECK_INT(tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
+              TERN_OK);
+    struct tern_config *cc = client_cfg();
+    static const uint16_t ecdsa = 0xc02b;
+    CHECK_INT(tern_config_set_suites(cc, &ecdsa, 1), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, sc, "localhost"));
+    CHECK_INT(tern_conn_suite(p.client), 0xc02b);
+    pair_free(&p);
+}
+
+/* Each bad certificate fails with its reason, its error, and its alert. */
+static void bad(const char *cert, const char *name, enum tern_verify_reason reason, int err,
+                int alert)
+{
+    struct pair p;
+    CHECK_INT(run(&p, client_cfg(), server_cfg(cert, 0xc02b), name), 0);
+    struct tern_verify_error e[4];
+    size_t n = tern_conn_verify_errors(p.client, e, 4);
+    CHECK(n >= 1);
+    int found = 0;
+    for (size_t i = 0; i < n && i < 4; i++) {
+        found |= e[i].reason == reason;
+    }
+    if (!found) {
+        fprintf(stderr, "  %s: reason %d not among %zu (first %d)\n", cert, reason, n, e[0].reason);
+    }
+    CHECK(found);
+    CHECK_INT(tern_conn_error(p.client), err);
+    CHECK_INT(tern_conn_alert_sent(p.client), alert);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_PEER_ALERT);
+    CHECK_INT(tern_conn_alert_received(p.server), alert);
+    pair_free(&p);
+}
+
+static void bad_certificates(void)
+{
+    bad("expired", "localhost", TERN_VERIFY_EXPIRED, TERN_ERR_CERT_EXPIRED, 45);
+    bad("future", "localhost", TERN_VERIFY_NOT_YET_VALID, TERN_ERR_CERT_EXPIRED, 45);
+    bad("wronghost", "localhost", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    bad("server-ec", "127.0.0.2", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    bad("untrusted", "localhost", TERN_VERIFY_UNKNOWN_ISSUER, TERN_ERR_UNKNOWN_CA, 48);
+    bad("selfsigned", "localhost", TERN_VERIFY_SELF_SIGNED, TERN_ERR_UNKNOWN_CA, 48);
+    bad("clientonly", "localhost", TERN_VERIFY_INVALID_PURPOSE, TERN_ERR_CERT_UNKNOWN, 46);
+}
+
+static int g_callback_calls;
+
+static int accept_expired_only(void *arg, struct tern_conn *conn,
+                               const struct tern_verify_error *errs, size_t n)
+{
+    (void)arg;
+    g_callback_calls++;
+    size_t len = 0;
+    CHECK(tern_conn_peer_certificate(conn, 0, &len) != NULL && len > 0);
+    for (size_t i = 0; i < n; i++) {
+        if (errs[i].reason != TERN_VERIFY_EXPIRED) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* GLib's accept-certificate: the callback sees the reasons and decides. */
+static void callback_decides(void)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_expired_only, NULL), TERN_OK);
+    struct pair p;
+    g_callback_calls = 0;
+    CHECK(run(&p, cc, server_cfg("expired", 0xc02b), "localhost"));
+    CHECK_INT(g_callback_calls, 1);
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 1);
+    pair_free(&p);
+    /* The same callback refuses a wrong host. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_expired_only, NULL), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("wronghost", 0xc02b), "localhost"), 0);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_UNKNOWN);
+    pair_free(&p);
+}
+
+/* Qt's QDtls: pause on the problems, ignore exactly them, resume. */
+static void pause_ignore_resume(void)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    struct pair p;
+    CHECK_INT(run(&p, cc, server_cfg("expired", 0xc02b), "localhost"), 0);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_PEER_VERIFY_ERROR);
+    struct tern_verify_error e[4];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 4), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_EXPIRED);
+    CHECK_INT(e[0].depth, 0);
+    CHECK_INT(tern_conn_ignore_verify_errors(p.client, e, 1), TERN_OK);
+    CHECK_INT(tern_conn_resume(p.client, p.now), TERN_OK);
+    CHECK(pair_handshake(&p, 200));
+    pair_free(&p);
+
+    /* Ignoring one reason never ignores another: expired and wrong host,
+     * only the expiry ignored. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("expired", 0xc02b), "example.org"), 0);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_PEER_VERIFY_ERROR);
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 4), 2);
+    struct tern_verify_error only = {TERN_VERIFY_EXPIRED, 0};
+    CHECK_INT(tern_conn_ignore_verify_errors(p.client, &only, 1), TERN_OK);
+    CHECK_INT(tern_conn_resume(p.client, p.now), TERN_ERR_CERT_UNKNOWN);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_FAILED);
+    pair_free(&p);
+
+    /* Abort while paused. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("untrusted", 0xc02b), "localhost"), 0);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_PEER_VERIFY_ERROR);
+    tern_conn_abort(p.client);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_ABORTED);
+    CHECK_INT(tern_conn_resume(p.client, p.now), TERN_ERR_ABORTED);
+    pair_free(&p);
+}
+
+/* The named insecure option accepts anything and still records why. */
+static void insecure_records_reasons(void)
+{
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY | TERN_FLAG_KEEP_PEER_CHAIN),
+              TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("selfsigned", 0xc02b), "localhost"));
+    CHECK(tern_conn_verify_errors(p.client, NULL, 0) >= 1);
+    size_t len = 0;
+    CHECK(tern_conn_peer_certificate(p.client, 0, &len) != NULL && len > 0);
+    CHECK(tern_conn_peer_certificate(p.client, 1, &len) == NULL);
+    pair_free(&p);
+}
+
+static struct tern_config *auth_server(enum tern_client_auth mode)
+{
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(tern_config_add_trust_file(sc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_set_client_auth(sc, mode), TERN_OK);
+    CHECK_INT(tern_config_set_flags(sc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
+    return sc;
+}
+
+static void client_certificates(void)
+{
+    /* Required, and presented. */
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+              TERN_OK);
+    struct pair p;
+    int ok = run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost");
+    if (!ok) {
+        fprintf(stderr, "  client auth: client %s, server %s\n",
+                tern_strerror(tern_conn_error(p.client)), tern_strerror(tern_conn_error(p.server)));
+    }
+    CHECK(ok);
+    size_t len = 0;
+    CHECK(tern_conn_peer_certificate(p.server, 0, &len) != NULL && len > 0);
+    CHECK_INT(tern_conn_verify_errors(p.server, NULL, 0), 0);
+    pair_free(&p);
+
+    /* Required, and the client has none. */
+    CHECK_INT(run(&p, client_cfg(), auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost"), 0);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_NO_CERTIFICATE);
+    CHECK_INT(tern_conn_alert_sent(p.server), 40);
+    pair_free(&p);
+
+    /* Optional, and the client has none. */
+    CHECK(run(&p, client_cfg(), auth_server(TERN_CLIENT_AUTH_OPTIONAL), "localhost"));
+    CHECK(tern_conn_peer_certificate(p.server, 0, &len) == NULL);
+    pair_free(&p);
+
+    /* A client certificate the server does not trust. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("untrusted.pem"), path("untrusted.key")),
+              TERN_OK);
+    CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_OPTIONAL), "localhost"), 0);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_UNKNOWN_CA);
+    pair_free(&p);
+}
+
+/* A key that does not match its certificate is refused when configured. */
+static void mismatched_key(void)
+{
+    struct tern_config *cfg = NULL;
+    CHECK_INT(tern_config_new(&cfg, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(cfg, path("server-ec.pem"), path("client.key")),
+              TERN_ERR_BAD_CREDENTIAL);
+    CHECK_INT(tern_config_add_certificate_files(cfg, path("missing.pem"), path("client.key")),
+              TERN_ERR_BAD_CREDENTIAL);
+    tern_config_free(cfg);
+}
+
+TEST_MAIN(T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates), T(callback_decides),
+          T(pause_ignore_resume), T(insecure_records_reasons), T(client_certificates),
+          T(mismatched_key))
