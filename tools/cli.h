@@ -18,9 +18,18 @@ struct cli_opts {
     double timeout;      /* client: seconds for the handshake */
     int no_cookie;
     int echo;
-    const char *bind;   /* server: ADDR:PORT */
-    const char *target; /* client: HOST:PORT */
+    const char *bind;          /* server: ADDR:PORT */
+    const char *target;        /* client: HOST:PORT */
+    const char *cert;          /* certificate chain file (PEM) */
+    const char *key;           /* its private key file */
+    const char *ca;            /* trust anchors file (PEM) */
+    const char *servername;    /* client: name to verify (default: HOST) */
+    const char *verify_client; /* server: none, optional, require */
+    int insecure;              /* client: accept any certificate */
 };
+
+/* Prints every reason the peer's certificate was refused. */
+void cli_print_verify_errors(struct tern_conn *c);
 
 /* Monotonic time in nanoseconds. */
 uint64_t cli_now(void);

@@ -80,6 +80,39 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
             return -1;
         }
     }
+    if (o->cert != NULL || o->key != NULL) {
+        if (o->cert == NULL || o->key == NULL) {
+            fprintf(stderr, "tern: --cert and --key go together\n");
+            return -1;
+        }
+        int rc = tern_config_add_certificate_files(cfg, o->cert, o->key);
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --cert %s --key %s: %s\n", o->cert, o->key, tern_strerror(rc));
+            return -1;
+        }
+    }
+    if (o->ca != NULL) {
+        int rc = tern_config_add_trust_file(cfg, o->ca);
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --ca %s: %s\n", o->ca, tern_strerror(rc));
+            return -1;
+        }
+    }
+    if (o->insecure) {
+        tern_config_set_flags(cfg, TERN_FLAG_INSECURE_NO_VERIFY);
+    }
+    if (o->verify_client != NULL) {
+        enum tern_client_auth mode = TERN_CLIENT_AUTH_NONE;
+        if (strcmp(o->verify_client, "optional") == 0) {
+            mode = TERN_CLIENT_AUTH_OPTIONAL;
+        } else if (strcmp(o->verify_client, "require") == 0) {
+            mode = TERN_CLIENT_AUTH_REQUIRE;
+        } else if (strcmp(o->verify_client, "none") != 0) {
+            fprintf(stderr, "tern: --verify-client takes none, optional or require\n");
+            return -1;
+        }
+        tern_config_set_client_auth(cfg, mode);
+    }
     const char *path = o->keylog != NULL ? o->keylog : getenv("SSLKEYLOGFILE");
     if (path != NULL && path[0] != '\0') {
         *keylog_file = fopen(path, "a");
@@ -90,6 +123,20 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
         tern_config_set_keylog(cfg, keylog_line, *keylog_file);
     }
     return 0;
+}
+
+void cli_print_verify_errors(struct tern_conn *c)
+{
+    struct tern_verify_error errs[16];
+    size_t n = tern_conn_verify_errors(c, errs, 16);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        if (errs[i].depth >= 0) {
+            fprintf(stderr, "tern:   certificate %d: %s\n", errs[i].depth,
+                    tern_verify_reason_string(errs[i].reason));
+        } else {
+            fprintf(stderr, "tern:   %s\n", tern_verify_reason_string(errs[i].reason));
+        }
+    }
 }
 
 int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr,

@@ -67,6 +67,7 @@ static void report_failure(struct client_run *r, const char *when)
     } else {
         fprintf(stderr, "tern: %s: %s\n", when, tern_strerror(err));
     }
+    cli_print_verify_errors(r->conn);
 }
 
 static int handshake(struct client_run *r, double timeout)
@@ -187,6 +188,26 @@ int cli_client(const struct cli_opts *o)
         goto out;
     }
     if (tern_conn_new(&r.conn, cfg, NULL, 0) != TERN_OK) {
+        goto out;
+    }
+    /* The certificate is checked against the name the user typed (or
+     * --servername), as a browser would: secure by default. */
+    char name[256];
+    const char *sn = o->servername;
+    if (sn == NULL) {
+        const char *colon = strrchr(o->target, ':');
+        size_t len = colon != NULL ? (size_t)(colon - o->target) : strlen(o->target);
+        if (len >= 2 && o->target[0] == '[') {
+            len -= 2;
+            memcpy(name, o->target + 1, len < sizeof(name) ? len : 0);
+        } else if (len < sizeof(name)) {
+            memcpy(name, o->target, len);
+        }
+        name[len < sizeof(name) ? len : 0] = '\0';
+        sn = name;
+    }
+    if (sn[0] != '\0' && tern_conn_set_server_name(r.conn, sn) != TERN_OK) {
+        fprintf(stderr, "tern: bad server name '%s'\n", sn);
         goto out;
     }
     if (handshake(&r, o->timeout > 0 ? o->timeout : 10.0) < 0) {

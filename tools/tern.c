@@ -15,18 +15,25 @@ static void usage(FILE *out)
                  "commands:\n"
                  "  client HOST:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST] [--mtu N]\n"
                  "               [--keylog FILE] [--timeout SECONDS]\n"
+                 "               [--ca FILE] [--servername NAME] [--cert FILE --key FILE]\n"
+                 "               [--insecure]\n"
                  "               handshake, send each stdin line as one datagram, print each\n"
                  "               datagram received; after end of input wait 1 s for replies,\n"
                  "               send close_notify and exit 0 (non-zero with the reason on\n"
                  "               failure)\n"
                  "  server --bind ADDR:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST]\n"
                  "               [--no-cookie] [--echo] [--keylog FILE] [--mtu N]\n"
+                 "               [--cert FILE --key FILE] [--ca FILE]\n"
+                 "               [--verify-client none|optional|require]\n"
                  "               serve one peer at a time: echo each datagram back (--echo)\n"
                  "               or print it; runs until SIGINT or SIGTERM\n"
                  "  selftest     run the known-answer tests of every primitive and a record\n"
                  "               round trip, printing each result\n"
                  "\n"
                  "LIST is colon-separated IANA names, e.g. TLS_PSK_WITH_AES_128_CCM_8.\n"
+                 "A client checks the server's certificate against --ca and the name it\n"
+                 "connects to (or --servername); on failure it prints each reason.\n"
+                 "--insecure turns verification off and is for tests only.\n"
                  "SSLKEYLOGFILE in the environment works like --keylog.\n"
                  "  --version    print the library version\n"
                  "  --help       print this help\n");
@@ -73,6 +80,19 @@ static int run_peer(int is_client, int argc, char **argv)
             o.keylog = v;
         } else if (strcmp(a, "--mtu") == 0 && v != NULL) {
             o.mtu = (size_t)strtoul(v, NULL, 10);
+        } else if (strcmp(a, "--cert") == 0 && v != NULL) {
+            o.cert = v;
+        } else if (strcmp(a, "--key") == 0 && v != NULL) {
+            o.key = v;
+        } else if (strcmp(a, "--ca") == 0 && v != NULL) {
+            o.ca = v;
+        } else if (is_client && strcmp(a, "--servername") == 0 && v != NULL) {
+            o.servername = v;
+        } else if (is_client && strcmp(a, "--insecure") == 0) {
+            o.insecure = 1;
+            takes = 0;
+        } else if (!is_client && strcmp(a, "--verify-client") == 0 && v != NULL) {
+            o.verify_client = v;
         } else if (is_client && strcmp(a, "--timeout") == 0 && v != NULL) {
             o.timeout = strtod(v, NULL);
         } else if (!is_client && strcmp(a, "--bind") == 0 && v != NULL) {
