@@ -14,7 +14,7 @@
 #include "util/guard.h"
 
 /* Largest credential file tern reads. */
-#define MAX_FILE (1024 * 1024)
+#define MAX_FILE ((size_t)1 << 20)
 
 #define MUTABLE(cfg)                                                                               \
     do {                                                                                           \
@@ -31,6 +31,9 @@ void tern_config_free_certs(struct tern_config *cfg)
     cfg->n_certs = 0;
     tern_trust_free(cfg->trust);
     cfg->trust = NULL;
+    free(cfg->peer_keys);
+    cfg->peer_keys = NULL;
+    cfg->n_peer_keys = 0;
 }
 
 /* Reads a whole file into a new buffer (wiped and freed by the caller). */
@@ -40,12 +43,12 @@ static int read_file(const char *path, uint8_t **out, size_t *len)
     TERN_ENSURE(f != NULL, TERN_ERR_BAD_CREDENTIAL);
     uint8_t *buf = malloc(MAX_FILE);
     if (buf == NULL) {
-        fclose(f);
+        (void)fclose(f);
         return TERN_ERR_NOMEM;
     }
     size_t n = fread(buf, 1, MAX_FILE, f);
     int bad = ferror(f) || (n == MAX_FILE && fgetc(f) != EOF);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to lose */
     if (bad || n == 0) {
         free(buf);
         return TERN_ERR_BAD_CREDENTIAL;
@@ -167,4 +170,69 @@ int tern_config_set_verify_pause(struct tern_config *cfg, int on)
     MUTABLE(cfg);
     cfg->verify_pause = on ? 1 : 0;
     return TERN_OK;
+}
+
+int tern_config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, size_t key_len)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(key != NULL && key_len > 0, TERN_ERR_ARG);
+    TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
+    struct tern_cert_cred cred = {NULL, NULL};
+    TERN_TRY(tern_pkey_parse_private(&cred.key, key, key_len));
+    int type = tern_pkey_type(cred.key);
+    /* RFC 7250 is used with ECDSA and EdDSA keys here (CoAP's RPK mode). */
+    if (type != TERN_PKEY_EC_P256 && type != TERN_PKEY_EC_P384 && type != TERN_PKEY_ED25519) {
+        tern_pkey_free(cred.key);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    cfg->certs[cfg->n_certs++] = cred;
+    return TERN_OK;
+}
+
+int tern_config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_t len)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(spki != NULL && len > 0, TERN_ERR_ARG);
+    TERN_ENSURE(cfg->n_peer_keys < TERN_CONFIG_MAX_PEER_KEYS, TERN_ERR_BUFFER);
+    struct tern_pkey *k = NULL;
+    TERN_TRY(tern_pkey_parse_public(&k, spki, len));
+    if (cfg->peer_keys == NULL) {
+        cfg->peer_keys = calloc(TERN_CONFIG_MAX_PEER_KEYS, sizeof(cfg->peer_keys[0]));
+        if (cfg->peer_keys == NULL) {
+            tern_pkey_free(k);
+            return TERN_ERR_NOMEM;
+        }
+    }
+    struct tern_peer_key *slot = &cfg->peer_keys[cfg->n_peer_keys];
+    /* Stored in canonical DER, whatever form it came in. */
+    int rc = tern_pkey_spki(k, slot->spki, sizeof(slot->spki), &slot->len);
+    tern_pkey_free(k);
+    TERN_TRY(rc);
+    cfg->n_peer_keys++;
+    return TERN_OK;
+}
+
+int tern_config_set_raw_public_key_file(struct tern_config *cfg, const char *path)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(path != NULL, TERN_ERR_ARG);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    TERN_TRY(read_file(path, &buf, &len));
+    int rc = tern_config_set_raw_public_key(cfg, buf, len);
+    tern_zeroize(buf, len);
+    free(buf);
+    return rc;
+}
+
+int tern_config_add_peer_key_file(struct tern_config *cfg, const char *path)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(path != NULL, TERN_ERR_ARG);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    TERN_TRY(read_file(path, &buf, &len));
+    int rc = tern_config_add_peer_key(cfg, buf, len);
+    free(buf);
+    return rc;
 }

@@ -671,7 +671,7 @@ int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
 
 const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, size_t *len)
 {
-    size_t unused;
+    size_t unused = 0;
     size_t *out = len != NULL ? len : &unused;
     *out = 0;
     if (c == NULL) {

@@ -80,7 +80,22 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
             return -1;
         }
     }
-    if (o->cert != NULL || o->key != NULL) {
+    if (o->rpk) {
+        int rc = o->key != NULL ? tern_config_set_raw_public_key_file(cfg, o->key) : TERN_ERR_ARG;
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --rpk needs --key FILE with a P-256 or Ed25519 key: %s\n",
+                    tern_strerror(rc));
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < o->n_peer_keys; i++) {
+        int rc = tern_config_add_peer_key_file(cfg, o->peer_keys[i]);
+        if (rc != TERN_OK) {
+            fprintf(stderr, "tern: --peer-key %s: %s\n", o->peer_keys[i], tern_strerror(rc));
+            return -1;
+        }
+    }
+    if (!o->rpk && (o->cert != NULL || o->key != NULL)) {
         if (o->cert == NULL || o->key == NULL) {
             fprintf(stderr, "tern: --cert and --key go together\n");
             return -1;

@@ -16,7 +16,7 @@ static void usage(FILE *out)
                  "  client HOST:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST] [--mtu N]\n"
                  "               [--keylog FILE] [--timeout SECONDS]\n"
                  "               [--ca FILE] [--servername NAME] [--cert FILE --key FILE]\n"
-                 "               [--insecure]\n"
+                 "               [--insecure] [--rpk --key FILE] [--peer-key FILE]...\n"
                  "               handshake, send each stdin line as one datagram, print each\n"
                  "               datagram received; after end of input wait 1 s for replies,\n"
                  "               send close_notify and exit 0 (non-zero with the reason on\n"
@@ -25,6 +25,7 @@ static void usage(FILE *out)
                  "               [--no-cookie] [--echo] [--keylog FILE] [--mtu N]\n"
                  "               [--cert FILE --key FILE] [--ca FILE]\n"
                  "               [--verify-client none|optional|require]\n"
+                 "               [--rpk --key FILE] [--peer-key FILE]...\n"
                  "               serve one peer at a time: echo each datagram back (--echo)\n"
                  "               or print it; runs until SIGINT or SIGTERM\n"
                  "  selftest     run the known-answer tests of every primitive and a record\n"
@@ -34,6 +35,8 @@ static void usage(FILE *out)
                  "A client checks the server's certificate against --ca and the name it\n"
                  "connects to (or --servername); on failure it prints each reason.\n"
                  "--insecure turns verification off and is for tests only.\n"
+                 "--rpk sends the public key of --key instead of a certificate (RFC 7250);\n"
+                 "--peer-key (repeatable) lists the raw public keys accepted from the peer.\n"
                  "SSLKEYLOGFILE in the environment works like --keylog.\n"
                  "  --version    print the library version\n"
                  "  --help       print this help\n");
@@ -84,6 +87,11 @@ static int run_peer(int is_client, int argc, char **argv)
             o.cert = v;
         } else if (strcmp(a, "--key") == 0 && v != NULL) {
             o.key = v;
+        } else if (strcmp(a, "--rpk") == 0) {
+            o.rpk = 1;
+            takes = 0;
+        } else if (strcmp(a, "--peer-key") == 0 && v != NULL && o.n_peer_keys < 16) {
+            o.peer_keys[o.n_peer_keys++] = v;
         } else if (strcmp(a, "--ca") == 0 && v != NULL) {
             o.ca = v;
         } else if (is_client && strcmp(a, "--servername") == 0 && v != NULL) {

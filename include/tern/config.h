@@ -203,6 +203,20 @@ TERN_API int tern_config_set_client_auth(struct tern_config *cfg, enum tern_clie
 TERN_API int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg);
 TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);
 
+/* Raw public keys (RFC 7250), as CoAP's RPK mode and RIOT's credman use
+ * them: our own key pair (PEM or DER private key; P-256 ECDSA, P-384 or
+ * Ed25519), sent as a SubjectPublicKeyInfo instead of a certificate, and
+ * the peer keys we accept (PEM or DER SubjectPublicKeyInfo, up to 16). A
+ * peer key not in the list is refused with TERN_VERIFY_KEY_NOT_ALLOWED,
+ * subject to the same decisions as certificate problems.
+ * Errors: TERN_ERR_ARG, TERN_ERR_BAD_CREDENTIAL, TERN_ERR_BUFFER (too
+ * many), TERN_ERR_STATE, TERN_ERR_NOMEM. */
+TERN_API int tern_config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key,
+                                            size_t key_len);
+TERN_API int tern_config_set_raw_public_key_file(struct tern_config *cfg, const char *path);
+TERN_API int tern_config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_t len);
+TERN_API int tern_config_add_peer_key_file(struct tern_config *cfg, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -79,8 +79,8 @@ int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s
     if (hs->is_client) {
         /* A client offers certificate suites only when it can judge a
          * server's certificate. */
-        return cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause ||
-               (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0;
+        return cfg->trust != NULL || cfg->n_peer_keys > 0 || cfg->verify_cb != NULL ||
+               cfg->verify_pause || (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0;
     }
     for (size_t i = 0; i < cfg->n_certs; i++) {
         if (key_fits_kx(tern_pkey_type(cfg->certs[i].key), s->kx)) {
@@ -93,10 +93,14 @@ int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s
 int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
 {
     const struct tern_config *cfg = hs->cfg;
+    int want_rpk = hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY;
     for (size_t i = 0; i < cfg->n_certs; i++) {
         const struct tern_pkey *key = cfg->certs[i].key;
         if (s != NULL && !key_fits_kx(tern_pkey_type(key), s->kx)) {
             continue;
+        }
+        if ((cfg->certs[i].chain == NULL) != want_rpk) {
+            continue; /* a raw key where a certificate is wanted, or the reverse */
         }
         for (size_t j = 0; j < sizeof(g_schemes) / sizeof(g_schemes[0]); j++) {
             if (tern_sig_scheme_fits(key, g_schemes[j]) && peer_accepts(hs, g_schemes[j])) {
@@ -110,19 +114,66 @@ int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
     return 0;
 }
 
+/* Our chain's DER entries (none without a credential, e.g. an empty client
+ * Certificate). */
+static size_t chain_entries(const struct tern_hs12 *hs, const uint8_t **der, size_t *len)
+{
+    if (hs->cred < 0) {
+        return 0;
+    }
+    const struct tern_x509_chain *chain = hs->cfg->certs[hs->cred].chain;
+    size_t n = tern_x509_chain_count(chain);
+    n = n > TERN_CERT_MAX_CHAIN ? TERN_CERT_MAX_CHAIN : n;
+    /* cppcheck cannot see the chain's count; it is 1..10 here. */
+    // cppcheck-suppress knownConditionTrueFalse
+    for (size_t i = 0; i < n; i++) {
+        der[i] = tern_x509_chain_der(chain, i, &len[i]);
+    }
+    return n;
+}
+
+size_t tern_hs12_cert_types(const struct tern_hs12 *hs, int own, uint8_t types[2])
+{
+    const struct tern_config *cfg = hs->cfg;
+    int rpk = 0;
+    int x509 = 0;
+    if (own) {
+        for (size_t i = 0; i < cfg->n_certs; i++) {
+            rpk |= cfg->certs[i].chain == NULL;
+            x509 |= cfg->certs[i].chain != NULL;
+        }
+    } else {
+        rpk = cfg->n_peer_keys > 0;
+        x509 = cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause ||
+               (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0 || !rpk;
+    }
+    size_t n = 0;
+    if (rpk) {
+        types[n++] = TERN_CERT_TYPE_RAW_PUBLIC_KEY;
+    }
+    if (x509) {
+        types[n++] = TERN_CERT_TYPE_X509;
+    }
+    return n;
+}
+
 int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
 {
+    if (hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
+        /* RFC 7250 section 3: the SubjectPublicKeyInfo alone. */
+        uint8_t spki[TERN_SPKI_MAX];
+        size_t len = 0;
+        if (hs->cred >= 0) {
+            TERN_TRY(tern_pkey_spki(hs->cfg->certs[hs->cred].key, spki, sizeof(spki), &len));
+        }
+        struct tern_w_mark m = tern_w_open24(w);
+        tern_w_bytes(w, spki, len);
+        tern_w_close(w, m);
+        return TERN_OK;
+    }
     const uint8_t *der[TERN_CERT_MAX_CHAIN];
     size_t len[TERN_CERT_MAX_CHAIN];
-    size_t n = 0;
-    if (hs->cred >= 0) {
-        const struct tern_x509_chain *chain = hs->cfg->certs[hs->cred].chain;
-        n = tern_x509_chain_count(chain);
-        n = n > TERN_CERT_MAX_CHAIN ? TERN_CERT_MAX_CHAIN : n;
-        for (size_t i = 0; i < n; i++) {
-            der[i] = tern_x509_chain_der(chain, i, &len[i]);
-        }
-    }
+    size_t n = chain_entries(hs, der, len);
     tern_certificate_write(w, der, len, n);
     return TERN_OK;
 }
@@ -284,8 +335,47 @@ static int verify_chain(struct tern_hs12 *hs)
     return TERN_OK;
 }
 
+/* RFC 7250: the peer's key must be one the application allows. */
+static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
+{
+    struct tern_reader spki;
+    TERN_TRY(tern_r_vec24(&body, &spki));
+    TERN_TRY(tern_r_end(&body));
+    struct tern_session12 *s = hs->sess;
+    if (spki.len == 0) {
+        if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
+            s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
+            s->n_verify_errs = 1;
+            return TERN_ERR_NO_CERTIFICATE;
+        }
+        return TERN_OK;
+    }
+    TERN_ENSURE(tern_pkey_parse_public(&hs->peer_key, spki.p, spki.len) == TERN_OK,
+                TERN_ERR_BAD_CERTIFICATE);
+    if (hs->is_client) {
+        TERN_ENSURE(key_fits_kx(tern_pkey_type(hs->peer_key), hs->suite->kx),
+                    TERN_ERR_UNSUPPORTED_CERTIFICATE);
+    }
+    hs->got_peer_cert = 1;
+    const struct tern_config *cfg = hs->cfg;
+    int allowed = 0;
+    for (size_t i = 0; i < cfg->n_peer_keys; i++) {
+        allowed |= cfg->peer_keys[i].len == spki.len &&
+                   memcmp(cfg->peer_keys[i].spki, spki.p, spki.len) == 0;
+    }
+    s->n_verify_errs = 0;
+    if (!allowed) {
+        s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_KEY_NOT_ALLOWED, 0};
+        s->n_verify_errs = 1;
+    }
+    return decide(hs);
+}
+
 int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader body)
 {
+    if (hs->peer_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
+        return take_raw_public_key(hs, body);
+    }
     struct tern_certificate_msg msg;
     TERN_TRY(tern_certificate_parse(body, &msg));
     struct tern_session12 *s = hs->sess;

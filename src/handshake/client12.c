@@ -111,6 +111,29 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
         tern_hs12_write_schemes(w);
         tern_w_close(w, body);
     }
+    if (offers(hs, 1)) {
+        /* RFC 7250 section 4.1: announce raw public keys only when they are
+         * on the table; X.509 alone is the default and goes unsaid. */
+        uint8_t types[2];
+        size_t nt = tern_hs12_cert_types(hs, 1, types);
+        if (nt > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
+            add_ext(hs, w, TERN_EXT_CLIENT_CERT_TYPE, TERN_EXTI_CLIENT_CERT_TYPE);
+            struct tern_w_mark body = tern_w_open16(w);
+            struct tern_w_mark list = tern_w_open8(w);
+            tern_w_bytes(w, types, nt);
+            tern_w_close(w, list);
+            tern_w_close(w, body);
+        }
+        nt = tern_hs12_cert_types(hs, 0, types);
+        if (nt > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
+            add_ext(hs, w, TERN_EXT_SERVER_CERT_TYPE, TERN_EXTI_SERVER_CERT_TYPE);
+            struct tern_w_mark body = tern_w_open16(w);
+            struct tern_w_mark list = tern_w_open8(w);
+            tern_w_bytes(w, types, nt);
+            tern_w_close(w, list);
+            tern_w_close(w, body);
+        }
+    }
     if (offers(hs, 0)) {
         add_ext(hs, w, TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS);
         struct tern_w_mark body = tern_w_open16(w);
@@ -212,6 +235,22 @@ static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts 
         int uncompressed = 0;
         TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
         TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
+    }
+    /* RFC 7250 section 4.2: the server picks one of the types offered. */
+    uint8_t types[2];
+    if (tern_exts_has(e, TERN_EXTI_SERVER_CERT_TYPE)) {
+        uint8_t t;
+        TERN_TRY(tern_ext_cert_type_parse(e->body[TERN_EXTI_SERVER_CERT_TYPE], &t));
+        size_t n = tern_hs12_cert_types(hs, 0, types);
+        TERN_ENSURE(memchr(types, t, n) != NULL, TERN_ERR_ILLEGAL_PARAMETER);
+        hs->peer_cert_type = t;
+    }
+    if (tern_exts_has(e, TERN_EXTI_CLIENT_CERT_TYPE)) {
+        uint8_t t;
+        TERN_TRY(tern_ext_cert_type_parse(e->body[TERN_EXTI_CLIENT_CERT_TYPE], &t));
+        size_t n = tern_hs12_cert_types(hs, 1, types);
+        TERN_ENSURE(memchr(types, t, n) != NULL, TERN_ERR_ILLEGAL_PARAMETER);
+        hs->own_cert_type = t;
     }
     return TERN_OK;
 }

@@ -10,15 +10,28 @@
 #include "crypto/sig.h"
 #include "crypto/x509.h"
 
-#define TERN_CONFIG_MAX_SUITES 32
-#define TERN_CONFIG_MAX_GROUPS 8
-#define TERN_COOKIE_SECRET_LEN 32
-#define TERN_CONFIG_MAX_CERTS  4
+#define TERN_CONFIG_MAX_SUITES    32
+#define TERN_CONFIG_MAX_GROUPS    8
+#define TERN_COOKIE_SECRET_LEN    32
+#define TERN_CONFIG_MAX_CERTS     4
+#define TERN_CONFIG_MAX_PEER_KEYS 16
+#define TERN_SPKI_MAX             1024
 
-/* One certificate chain with its private key. */
+/* Certificate types of RFC 7250 section 3. */
+#define TERN_CERT_TYPE_X509           0
+#define TERN_CERT_TYPE_RAW_PUBLIC_KEY 2
+
+/* One certificate chain with its private key, or (chain NULL) a raw public
+ * key pair (RFC 7250). */
 struct tern_cert_cred {
     struct tern_x509_chain *chain;
     struct tern_pkey *key;
+};
+
+/* A raw public key the peer may present, as DER SubjectPublicKeyInfo. */
+struct tern_peer_key {
+    uint8_t spki[TERN_SPKI_MAX];
+    size_t len;
 };
 
 struct tern_config {
@@ -57,6 +70,8 @@ struct tern_config {
     uint8_t verify_pause;
     tern_verify_fn verify_cb;
     void *verify_arg;
+    struct tern_peer_key *peer_keys; /* allowed raw public keys, NULL until one is added */
+    size_t n_peer_keys;
 };
 
 /* Frees the certificate credentials and trust store (config.c calls it

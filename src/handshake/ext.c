@@ -157,3 +157,16 @@ int tern_u16_list_contains(struct tern_reader list, uint16_t v)
     }
     return 0;
 }
+
+int tern_ext_cert_type_parse(struct tern_reader body, uint8_t *type)
+{
+    TERN_TRY(tern_r_u8(&body, type));
+    return tern_r_end(&body);
+}
+
+int tern_ext_cert_types_parse(struct tern_reader body, struct tern_reader *types)
+{
+    TERN_TRY(tern_r_vec8(&body, types));
+    TERN_ENSURE(types->len >= 1, TERN_ERR_DECODE);
+    return tern_r_end(&body);
+}

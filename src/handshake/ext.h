@@ -102,6 +102,13 @@ int tern_ext_renegotiation_info_parse(struct tern_reader body, struct tern_reade
  * Errors: TERN_ERR_DECODE, TERN_ERR_ILLEGAL_PARAMETER (below 64). */
 int tern_ext_record_size_limit_parse(struct tern_reader body, uint16_t *limit);
 
+/* A certificate type extension in a ServerHello (RFC 7250 section 3): one
+ * byte. */
+int tern_ext_cert_type_parse(struct tern_reader body, uint8_t *type);
+
+/* The same in a ClientHello: a list of types <1..2^8-1>. */
+int tern_ext_cert_types_parse(struct tern_reader body, struct tern_reader *types);
+
 /* Whether a 16-bit list from tern_ext_u16_list_parse() contains v. */
 int tern_u16_list_contains(struct tern_reader list, uint16_t v);
 

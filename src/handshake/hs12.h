@@ -122,6 +122,8 @@ struct tern_hs12 {
     uint8_t paused;         /* stopped on verification problems */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
     uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
+    uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */
+    uint8_t peer_cert_type; /* what the peer sends */
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
     size_t n_ignored;
     /* next-epoch records held for after the ChangeCipherSpec */
@@ -236,6 +238,10 @@ int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s);
 
 /* Records the schemes of a signature_algorithms list the peer sent. */
 void tern_hs12_set_peer_schemes(struct tern_hs12 *hs, struct tern_reader list);
+
+/* The certificate types (RFC 7250) we can send (own = 1) or accept from
+ * the peer, in preference order, into types; returns how many (0..2). */
+size_t tern_hs12_cert_types(const struct tern_hs12 *hs, int own, uint8_t types[2]);
 
 /* Writes our signature_algorithms list (the schemes tern verifies). */
 void tern_hs12_write_schemes(struct tern_writer *w);

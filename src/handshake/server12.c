@@ -14,10 +14,12 @@
 #include "util/guard.h"
 
 /* What the ClientHello asked for, kept for the ServerHello's extensions. */
-#define ECHO_EMS           (1u << 0)
-#define ECHO_RENEGOTIATION (1u << 1)
-#define ECHO_RECORD_LIMIT  (1u << 2)
-#define ECHO_POINT_FORMATS (1u << 3)
+#define ECHO_EMS              (1u << 0)
+#define ECHO_RENEGOTIATION    (1u << 1)
+#define ECHO_RECORD_LIMIT     (1u << 2)
+#define ECHO_POINT_FORMATS    (1u << 3)
+#define ECHO_SERVER_CERT_TYPE (1u << 4)
+#define ECHO_CLIENT_CERT_TYPE (1u << 5)
 
 /* Whether the server can serve suite s: a PSK, or a certificate whose key
  * fits the suite and signs with a scheme the client accepts. */
@@ -141,6 +143,46 @@ static int check_client_extensions(struct tern_hs12 *hs, const struct tern_clien
     return TERN_OK;
 }
 
+/* The first of the peer's types (its preference order) that we have. */
+static int first_common(struct tern_reader offered, const uint8_t *ours, size_t n, uint8_t *out)
+{
+    uint8_t t;
+    while (tern_r_u8(&offered, &t) == TERN_OK) {
+        if (memchr(ours, t, n) != NULL) {
+            *out = t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* RFC 7250 section 4.2: which certificate type each side sends. Without
+ * the extensions both are X.509. */
+static int choose_cert_types(struct tern_hs12 *hs, const struct tern_exts *e, unsigned *echo)
+{
+    uint8_t ours[2];
+    struct tern_reader offered;
+    if (tern_exts_has(e, TERN_EXTI_SERVER_CERT_TYPE)) {
+        TERN_TRY(tern_ext_cert_types_parse(e->body[TERN_EXTI_SERVER_CERT_TYPE], &offered));
+        size_t n = tern_hs12_cert_types(hs, 1, ours);
+        if (first_common(offered, ours, n, &hs->own_cert_type)) {
+            *echo |= ECHO_SERVER_CERT_TYPE;
+        } else if (!tern_config_has_psk(hs->cfg)) {
+            /* No type in common: no certificate suite can be served. */
+            return TERN_ERR_UNSUPPORTED_CERTIFICATE;
+        }
+    }
+    if (tern_exts_has(e, TERN_EXTI_CLIENT_CERT_TYPE) &&
+        hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+        TERN_TRY(tern_ext_cert_types_parse(e->body[TERN_EXTI_CLIENT_CERT_TYPE], &offered));
+        size_t n = tern_hs12_cert_types(hs, 0, ours);
+        if (first_common(offered, ours, n, &hs->peer_cert_type)) {
+            *echo |= ECHO_CLIENT_CERT_TYPE;
+        }
+    }
+    return TERN_OK;
+}
+
 static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     struct tern_client_hello ch;
@@ -158,6 +200,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
     unsigned echo = 0;
     TERN_TRY(check_client_extensions(hs, &ch, &echo));
+    TERN_TRY(choose_cert_types(hs, &ch.exts, &echo));
     if (tern_exts_has(&ch.exts, TERN_EXTI_SIGNATURE_ALGORITHMS)) {
         struct tern_reader schemes;
         TERN_TRY(tern_ext_u16_list_parse(ch.exts.body[TERN_EXTI_SIGNATURE_ALGORITHMS], &schemes));
@@ -203,6 +246,18 @@ static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
         tern_w_u16(w, TERN_EXT_RECORD_SIZE_LIMIT);
         tern_w_u16(w, 2);
         tern_w_u16(w, (uint16_t)TERN_REC_MAX_PLAINTEXT);
+    }
+    /* RFC 7250 section 4.2: echoed only for a certificate suite, and the
+     * client's type only when a CertificateRequest follows. */
+    if ((echo & ECHO_SERVER_CERT_TYPE) && !tern_kx_uses_psk(hs->suite->kx)) {
+        tern_w_u16(w, TERN_EXT_SERVER_CERT_TYPE);
+        tern_w_u16(w, 1);
+        tern_w_u8(w, hs->own_cert_type);
+    }
+    if ((echo & ECHO_CLIENT_CERT_TYPE) && !tern_kx_uses_psk(hs->suite->kx)) {
+        tern_w_u16(w, TERN_EXT_CLIENT_CERT_TYPE);
+        tern_w_u16(w, 1);
+        tern_w_u8(w, hs->peer_cert_type);
     }
     if ((echo & ECHO_POINT_FORMATS) && tern_kx_uses_ecdhe(hs->suite->kx)) {
         tern_w_u16(w, TERN_EXT_EC_POINT_FORMATS);

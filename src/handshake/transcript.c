@@ -24,7 +24,7 @@ int tern_transcript_init(struct tern_transcript *t)
 
 /* Upper bound of the kept bytes: a handshake with certificates is a few
  * kilobytes; anything past this is refused rather than grown without end. */
-#define KEEP_MAX (128 * 1024)
+#define KEEP_MAX ((size_t)128 << 10)
 
 void tern_transcript_clear(struct tern_transcript *t)
 {

@@ -286,6 +286,45 @@ static void mismatched_key(void)
     tern_config_free(cfg);
 }
 
-TEST_MAIN(T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates), T(callback_decides),
-          T(pause_ignore_resume), T(insecure_records_reasons), T(client_certificates),
-          T(mismatched_key))
+/* RFC 7250 raw public keys, both ways, and a key not in the allowed list. */
+static void raw_public_keys(void)
+{
+    struct tern_config *sc = NULL;
+    struct tern_config *cc = NULL;
+    static const uint16_t suite = 0xc0ae; /* CoAP's TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 */
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(sc, path("rpk-ec.key")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(sc, path("rpk-ed25519.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_client_auth(sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
+    CHECK_INT(tern_config_set_suites(sc, &suite, 1), TERN_OK);
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ec.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(cc, path("rpk-ed25519.key")), TERN_OK);
+    struct pair p;
+    int ok = run(&p, cc, sc, NULL);
+    if (!ok) {
+        fprintf(stderr, "  rpk: client %s, server %s\n", tern_strerror(tern_conn_error(p.client)),
+                tern_strerror(tern_conn_error(p.server)));
+    }
+    CHECK(ok);
+    CHECK_INT(tern_conn_suite(p.client), suite);
+    CHECK_INT(pair_send(&p, 0, "rpk", 3), TERN_OK);
+    CHECK_INT(p.client_got_len, 3);
+    pair_free(&p);
+
+    /* The client expects another key. */
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(sc, path("rpk-ec.key")), TERN_OK);
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ed25519.pub")), TERN_OK);
+    CHECK_INT(run(&p, cc, sc, NULL), 0);
+    struct tern_verify_error e[2];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 2), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_KEY_NOT_ALLOWED);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_UNKNOWN);
+    pair_free(&p);
+}
+
+TEST_MAIN(T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
+          T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
+          T(client_certificates), T(mismatched_key))
