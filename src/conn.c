@@ -449,7 +449,8 @@ ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, siz
         return (ptrdiff_t)n;
     }
     struct tern_hs12 *hs = c->hs;
-    if (c->state == TERN_STATE_FAILED || hs == NULL) {
+    /* RFC 5246 section 7.2.1: after close_notify nothing else is sent. */
+    if (c->state == TERN_STATE_FAILED || c->state == TERN_STATE_CLOSED || hs == NULL) {
         return TERN_ERR_WANT_MORE;
     }
     if (hs->oneshot_len > 0) {

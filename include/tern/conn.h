@@ -68,8 +68,9 @@ TERN_API int tern_conn_start(struct tern_conn *c, uint64_t now_ns);
  * handshake on; application-data records are decrypted in place and passed
  * to on_data (may be NULL to discard); invalid records are dropped and
  * counted, as DTLS requires. Then pull what the connection wants sent.
- * Returns TERN_OK, or the connection's fatal error (after which a final
- * alert may be waiting to be pulled). */
+ * Returns TERN_OK; the connection's fatal error (after which a final alert
+ * may be waiting to be pulled); TERN_ERR_CLOSED once the connection is
+ * closed; TERN_ERR_STATE for a client that has not started. */
 TERN_API int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
                                tern_data_fn on_data, void *arg);
 
