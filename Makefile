@@ -56,6 +56,8 @@ check: deps-check fuzz-build
 
 bench: build
 	@$(REL)/bench/bench-record
+	@echo
+	@$(REL)/bench/bench-handshake
 
 fuzz: fuzz-build
 	@set -e; for f in $(FUZ)/fuzz/fuzz-*; do \

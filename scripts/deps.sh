@@ -8,7 +8,7 @@ set -euo pipefail
 
 need=${1:-check}
 
-build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev)
+build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev libgnutls28-dev)
 # The test suite also drives real DTLS peers and builds the fuzz targets with
 # clang's libFuzzer, and runs clang-format, clang-tidy and cppcheck.
 check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-format clang-tidy cppcheck)

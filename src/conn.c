@@ -19,7 +19,7 @@
 #define ALERT_FATAL   2
 #define NS_PER_MS     UINT64_C(1000000)
 /* Largest single datagram kept for sending once (an alert under any suite). */
-#define FINAL_MAX 64
+#define FINAL_MAX 48
 
 struct tern_conn {
     struct tern_config *cfg;
@@ -31,8 +31,6 @@ struct tern_conn {
     struct tern_rec12 rl;
     struct tern_session12 sess;
     struct tern_hs12 *hs; /* handshake-only state, NULL once it is over */
-    uint8_t peer[TERN_COOKIE_PEER_MAX];
-    size_t peer_len;
     /* retransmission timer (RFC 6347 section 4.2.4) */
     uint64_t deadline;
     uint32_t timeout_ms;
@@ -115,10 +113,6 @@ int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *p
     c->alert_sent = -1;
     c->alert_received = -1;
     c->deadline = UINT64_MAX;
-    if (peer_len > 0) {
-        memcpy(c->peer, peer, peer_len);
-        c->peer_len = peer_len;
-    }
     *out = c;
     return TERN_OK;
 }
@@ -300,6 +294,13 @@ static int on_record(struct tern_conn *c, const struct tern_rec12_record *rec, t
 {
     switch (rec->type) {
     case TERN_CT_HANDSHAKE:
+        if (c->hs != NULL && !c->hs->is_client && rec->epoch == 0 &&
+            tern_rec12_tx_epoch(&c->rl) == 0) {
+            /* RFC 6347 section 4.2.1 (and erratum 5186): the server's
+             * records answering a ClientHello take its record number, so
+             * they never repeat one a stateless HelloVerifyRequest used. */
+            tern_rec12_tx_seq_at_least(&c->rl, rec->seq);
+        }
         if (c->hs != NULL && !(c->state == TERN_STATE_ESTABLISHED && rec->epoch == 0)) {
             if (tern_hs12_done(c->hs)) {
                 /* Lingering server: only retransmission requests count; a
@@ -343,6 +344,13 @@ static void hold(struct tern_conn *c, const struct tern_rec12_record *rec)
     if (hs == NULL || hs->n_held >= TERN_HS12_HELD_RECORDS || rec->len > TERN_HS12_HELD_MAX) {
         c->rl.drops[TERN_DROP_EPOCH]++;
         return;
+    }
+    if (hs->held == NULL) {
+        hs->held = malloc(TERN_HS12_HELD_RECORDS * sizeof(hs->held[0]));
+        if (hs->held == NULL) {
+            c->rl.drops[TERN_DROP_EPOCH]++; /* the peer's retransmission brings it */
+            return;
+        }
     }
     memcpy(hs->held[hs->n_held], rec->data, rec->len);
     hs->held_len[hs->n_held++] = rec->len;
@@ -526,6 +534,12 @@ ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uin
     }
     TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED, TERN_ERR_STATE);
     TERN_ENSURE(len <= c->sess.peer_record_limit, TERN_ERR_RECORD_OVERFLOW);
+    /* RFC 6347 section 4.1.1.1: a record larger than the MTU is an error,
+     * not a datagram the network will fragment or drop. */
+    size_t prefix = 0;
+    size_t suffix = 0;
+    TERN_TRY(tern_rec12_layout(&c->rl, tern_rec12_tx_epoch(&c->rl), &prefix, &suffix));
+    TERN_ENSURE(prefix + len + suffix <= c->mtu, TERN_ERR_RECORD_OVERFLOW);
     ptrdiff_t n = tern_rec12_write_copy(&c->rl, tern_rec12_tx_epoch(&c->rl),
                                         TERN_CT_APPLICATION_DATA, data, len, out, cap);
     if (n == TERN_ERR_SEQ_EXHAUSTED) {

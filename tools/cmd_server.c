@@ -61,9 +61,10 @@ static int same_peer(const struct server_run *s, const struct sockaddr_storage *
 }
 
 /* A datagram from a peer we have no session with: only a ClientHello with a
- * valid cookie (or any ClientHello with --no-cookie) creates one. */
-static void new_peer(struct server_run *s, uint8_t *buf, size_t len,
-                     const struct sockaddr_storage *from, socklen_t from_len)
+ * valid cookie (or any ClientHello with --no-cookie) creates one. Returns the
+ * new connection or NULL. */
+static struct tern_conn *new_peer(struct server_run *s, uint8_t *buf, size_t len,
+                                  const struct sockaddr_storage *from, socklen_t from_len)
 {
     if (s->gate != NULL) {
         uint8_t hvr[128];
@@ -71,15 +72,24 @@ static void new_peer(struct server_run *s, uint8_t *buf, size_t len,
         int v = tern_cookie_check(s->gate, buf, len, from, from_len, hvr, sizeof(hvr), &hvr_len);
         if (v == TERN_COOKIE_SEND) {
             sendto(s->fd, hvr, hvr_len, 0, (const struct sockaddr *)from, from_len);
-            return;
+            return NULL;
         }
         if (v != TERN_COOKIE_VERIFIED) {
-            return;
+            return NULL;
         }
     }
-    if (tern_conn_new(&s->conn, s->cfg, from, from_len) != TERN_OK) {
-        return;
+    struct tern_conn *c = NULL;
+    if (tern_conn_new(&c, s->cfg, from, from_len) != TERN_OK) {
+        return NULL;
     }
+    return c;
+}
+
+/* Makes c, new from peer from, the session. */
+static void adopt(struct server_run *s, struct tern_conn *c, const struct sockaddr_storage *from,
+                  socklen_t from_len)
+{
+    s->conn = c;
     memcpy(&s->peer, from, from_len);
     s->peer_len = from_len;
 }
@@ -88,12 +98,29 @@ static void handle(struct server_run *s, uint8_t *buf, size_t len,
                    const struct sockaddr_storage *from, socklen_t from_len)
 {
     if (s->conn == NULL) {
-        new_peer(s, buf, len, from, from_len);
-        if (s->conn == NULL) {
+        struct tern_conn *c = new_peer(s, buf, len, from, from_len);
+        if (c == NULL) {
             return;
         }
+        adopt(s, c, from, from_len);
     } else if (!same_peer(s, from, from_len)) {
-        return; /* one peer at a time */
+        /* One peer at a time: an established session keeps the server. A
+         * handshake that has not completed does not: a peer that failed it
+         * (a wrong PSK makes its Finished undecryptable, and DTLS drops such
+         * records silently, RFC 6347 section 4.1.2.7) would otherwise hold
+         * the server until the retransmissions run out, about a minute. A
+         * new peer whose ClientHello passes the cookie gate (its address is
+         * real) replaces it; with --no-cookie nothing proves that, so
+         * nothing does. */
+        if (s->gate == NULL || tern_conn_state(s->conn) == TERN_STATE_ESTABLISHED) {
+            return;
+        }
+        struct tern_conn *c = new_peer(s, buf, len, from, from_len);
+        if (c == NULL) {
+            return;
+        }
+        end_session(s, "handshake abandoned for a new peer");
+        adopt(s, c, from, from_len);
     }
     enum tern_state before = tern_conn_state(s->conn);
     tern_conn_receive(s->conn, cli_now(), buf, len, on_data, s);
@@ -102,12 +129,20 @@ static void handle(struct server_run *s, uint8_t *buf, size_t len,
     if (before != TERN_STATE_ESTABLISHED && now == TERN_STATE_ESTABLISHED) {
         size_t id_len = 0;
         const uint8_t *id = tern_conn_psk_identity(s->conn, &id_len);
-        fprintf(stderr, "tern: session with PSK identity '%.*s', DTLS 1.2, %s\n", (int)id_len,
-                id != NULL ? (const char *)id : "", tern_conn_suite_name(s->conn));
+        if (id != NULL) {
+            fprintf(stderr, "tern: session with PSK identity '%.*s', DTLS 1.2, %s\n", (int)id_len,
+                    (const char *)id, tern_conn_suite_name(s->conn));
+        } else {
+            size_t cert_len = 0;
+            int client_cert = tern_conn_peer_certificate(s->conn, 0, &cert_len) != NULL;
+            fprintf(stderr, "tern: session, DTLS 1.2, %s%s\n", tern_conn_suite_name(s->conn),
+                    client_cert ? ", client certificate verified" : "");
+        }
     }
     if (now == TERN_STATE_CLOSED) {
         end_session(s, "peer sent close_notify");
     } else if (now == TERN_STATE_FAILED) {
+        cli_print_verify_errors(s->conn);
         end_session(s, tern_strerror(tern_conn_error(s->conn)));
     }
 }

@@ -93,8 +93,9 @@ TERN_API int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns);
 /* Protects len bytes of application data as one record in one datagram
  * written to out (QDtls writeDatagramEncrypted). Returns the datagram
  * length. Errors: TERN_ERR_STATE (not established), TERN_ERR_BUFFER,
- * TERN_ERR_RECORD_OVERFLOW (len above 2^14 or above the peer's
- * record_size_limit), TERN_ERR_SEQ_EXHAUSTED, or the sticky fatal error. */
+ * TERN_ERR_RECORD_OVERFLOW (len above 2^14, above the peer's
+ * record_size_limit, or making a datagram larger than the MTU: RFC 6347
+ * section 4.1.1.1), TERN_ERR_SEQ_EXHAUSTED, or the sticky fatal error. */
 TERN_API ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uint8_t *out,
                                    size_t cap);
 

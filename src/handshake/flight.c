@@ -24,13 +24,31 @@ int tern_flight_init(struct tern_flight *f, size_t cap)
     return TERN_OK;
 }
 
+int tern_flight_grow(struct tern_flight *f, size_t cap)
+{
+    if (cap <= f->cap) {
+        return TERN_OK;
+    }
+    uint8_t *bigger = malloc(cap);
+    TERN_ENSURE(bigger != NULL, TERN_ERR_NOMEM);
+    if (f->used > 0) {
+        memcpy(bigger, f->buf, f->used);
+    }
+    tern_zeroize(f->buf, f->used);
+    free(f->buf);
+    f->buf = bigger;
+    f->cap = cap;
+    f->open = 0;
+    return TERN_OK;
+}
+
 void tern_flight_clear(struct tern_flight *f)
 {
     if (f == NULL) {
         return;
     }
     if (f->buf != NULL) {
-        tern_zeroize(f->buf, f->cap);
+        tern_zeroize(f->buf, f->used); /* only what was written */
         free(f->buf);
     }
     memset(f, 0, sizeof(*f));

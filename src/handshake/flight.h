@@ -49,6 +49,10 @@ struct tern_flight {
 /* Allocates a flight buffer of cap bytes. Errors: TERN_ERR_NOMEM. */
 int tern_flight_init(struct tern_flight *f, size_t cap);
 
+/* Grows the buffer to cap bytes, keeping its messages (the open message, if
+ * any, is dropped: build it again). Errors: TERN_ERR_NOMEM. */
+int tern_flight_grow(struct tern_flight *f, size_t cap);
+
 /* Frees the buffer (contents wiped). Safe on a zeroed struct. */
 void tern_flight_clear(struct tern_flight *f);
 

@@ -1,6 +1,7 @@
 /* The DTLS 1.2 handshake: dispatcher and helpers shared by both roles. */
 #include "handshake/hs12.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <tern/err.h>
@@ -12,9 +13,12 @@
 
 /* Largest handshake message accepted (PSK messages are far smaller;
  * certificate chains get their own cap later), and all messages buffered. */
-#define MAX_MESSAGE   16384
-#define MAX_BUFFERED  32768
-#define FLIGHT_BUFFER 16384
+#define MAX_MESSAGE  16384
+#define MAX_BUFFERED 32768
+/* The flight buffer starts small (PSK flights are a few hundred bytes) and
+ * doubles when a certificate flight needs more, up to this. */
+#define FLIGHT_BUFFER     1024
+#define FLIGHT_BUFFER_MAX 65536
 
 int tern_hs12_client_start(struct tern_hs12 *hs);
 
@@ -55,6 +59,7 @@ void tern_hs12_clear(struct tern_hs12 *hs)
     tern_kex_clear(&hs->kex);
     tern_x509_chain_free(hs->peer_chain);
     tern_pkey_free(hs->peer_key);
+    free(hs->held);
     tern_zeroize(hs, sizeof(*hs));
 }
 
@@ -232,12 +237,21 @@ int tern_hs12_send_msg(struct tern_hs12 *hs, uint8_t type,
                        int (*build)(struct tern_hs12 *hs, struct tern_writer *w))
 {
     uint16_t epoch = tern_rec12_tx_epoch(hs->rl);
-    struct tern_writer *w = tern_flight_open(&hs->flight, type, epoch, hs->send_seq);
-    TERN_ENSURE(w != NULL, TERN_ERR_BUFFER);
-    int rc = build(hs, w);
-    int closed = tern_flight_close(&hs->flight);
-    TERN_TRY(rc);
-    TERN_TRY(closed);
+    for (;;) {
+        struct tern_writer *w = tern_flight_open(&hs->flight, type, epoch, hs->send_seq);
+        TERN_ENSURE(w != NULL, TERN_ERR_BUFFER);
+        int rc = build(hs, w);
+        int closed = tern_flight_close(&hs->flight);
+        if (rc == TERN_OK && closed == TERN_ERR_BUFFER && hs->flight.cap < FLIGHT_BUFFER_MAX) {
+            /* The message did not fit: grow and build it again (builders
+             * only read the handshake state). */
+            TERN_TRY(tern_flight_grow(&hs->flight, hs->flight.cap * 2));
+            continue;
+        }
+        TERN_TRY(rc);
+        TERN_TRY(closed);
+        break;
+    }
     size_t len = 0;
     const uint8_t *b = tern_flight_last_body(&hs->flight, &len);
     TERN_TRY(tern_transcript_add(&hs->transcript, type, hs->send_seq, b, len));

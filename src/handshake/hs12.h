@@ -127,7 +127,7 @@ struct tern_hs12 {
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
     size_t n_ignored;
     /* next-epoch records held for after the ChangeCipherSpec */
-    uint8_t held[TERN_HS12_HELD_RECORDS][TERN_HS12_HELD_MAX];
+    uint8_t (*held)[TERN_HS12_HELD_MAX]; /* allocated on the first early record */
     size_t held_len[TERN_HS12_HELD_RECORDS];
     size_t n_held;
 };

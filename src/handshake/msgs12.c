@@ -46,7 +46,9 @@ int tern_ske_psk_parse(struct tern_reader body, int ecdhe, struct tern_ske_psk *
 {
     struct tern_ske_psk tmp;
     TERN_TRY(tern_r_vec16(&body, &tmp.hint));
-    TERN_ENSURE(tmp.hint.len <= TERN_PSK_IDENTITY_MAX, TERN_ERR_DECODE);
+    /* RFC 4279 section 5.3 asks for 128 bytes; longer is well formed but
+     * more than tern takes. */
+    TERN_ENSURE(tmp.hint.len <= TERN_PSK_IDENTITY_MAX, TERN_ERR_ILLEGAL_PARAMETER);
     tmp.group = 0;
     tern_r_init(&tmp.point, NULL, 0);
     if (ecdhe) {
@@ -81,7 +83,7 @@ int tern_cke_psk_parse(struct tern_reader body, int ecdhe, struct tern_cke_psk *
 {
     struct tern_cke_psk tmp;
     TERN_TRY(tern_r_vec16(&body, &tmp.identity));
-    TERN_ENSURE(tmp.identity.len <= TERN_PSK_IDENTITY_MAX, TERN_ERR_DECODE);
+    TERN_ENSURE(tmp.identity.len <= TERN_PSK_IDENTITY_MAX, TERN_ERR_ILLEGAL_PARAMETER);
     tern_r_init(&tmp.point, NULL, 0);
     if (ecdhe) {
         TERN_TRY(tern_r_vec8(&body, &tmp.point));

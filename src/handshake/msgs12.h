@@ -57,8 +57,8 @@ struct tern_ske_psk {
 };
 
 /* Parses a ServerKeyExchange body for PSK (ecdhe = 0) or ECDHE_PSK.
- * Errors: TERN_ERR_DECODE (malformed, hint over 128 bytes, empty point),
- * TERN_ERR_ILLEGAL_PARAMETER (curve type other than named_curve). */
+ * Errors: TERN_ERR_DECODE (malformed, empty point), TERN_ERR_ILLEGAL_PARAMETER
+ * (hint over 128 bytes, curve type other than named_curve). */
 int tern_ske_psk_parse(struct tern_reader body, int ecdhe, struct tern_ske_psk *out);
 
 /* Writes a ServerKeyExchange body; point may be NULL for plain PSK. */
@@ -71,7 +71,8 @@ struct tern_cke_psk {
 };
 
 /* Parses a ClientKeyExchange body for PSK (ecdhe = 0) or ECDHE_PSK.
- * Errors: TERN_ERR_DECODE (malformed, identity over 128 bytes, empty point). */
+ * Errors: TERN_ERR_DECODE (malformed, empty point), TERN_ERR_ILLEGAL_PARAMETER
+ * (identity over 128 bytes). */
 int tern_cke_psk_parse(struct tern_reader body, int ecdhe, struct tern_cke_psk *out);
 
 /* Writes a ClientKeyExchange body; point is NULL for plain PSK. */

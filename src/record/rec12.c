@@ -75,6 +75,13 @@ void tern_rec12_drop_previous_rx(struct tern_rec12 *rl)
     epoch_clear(&rl->rx[1]);
 }
 
+void tern_rec12_tx_seq_at_least(struct tern_rec12 *rl, uint64_t seq)
+{
+    if (rl->tx[0].next_seq < seq && seq <= TERN_REC_MAX_SEQ) {
+        rl->tx[0].next_seq = seq;
+    }
+}
+
 uint16_t tern_rec12_tx_epoch(const struct tern_rec12 *rl)
 {
     return rl->tx[0].epoch;

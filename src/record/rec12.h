@@ -97,6 +97,13 @@ int tern_rec12_set_tx_keys(struct tern_rec12 *rl, int alg, const uint8_t *key, s
  * for the peer's retransmissions has run out). */
 void tern_rec12_drop_previous_rx(struct tern_rec12 *rl);
 
+/* Raises the next write sequence number of the current write epoch to at
+ * least seq. A server that answered a ClientHello statelessly sent its
+ * HelloVerifyRequest with the ClientHello's record number (RFC 6347 section
+ * 4.2.1); continuing from the next ClientHello's number keeps every record
+ * number it sends unique. */
+void tern_rec12_tx_seq_at_least(struct tern_rec12 *rl, uint64_t seq);
+
 /* The current write and read epochs. */
 uint16_t tern_rec12_tx_epoch(const struct tern_rec12 *rl);
 uint16_t tern_rec12_rx_epoch(const struct tern_rec12 *rl);

@@ -55,7 +55,7 @@ static int deliver(struct tern_rec12 *rx, uint8_t *dgram, size_t len,
                    struct tern_rec12_record *last)
 {
     struct tern_rec12_iter it;
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     int n = 0;
     tern_rec12_iter_init(&it, dgram, len);
     int got;
@@ -94,7 +94,7 @@ static void round_trip_every_aead(void)
             size_t suffix;
             CHECK_INT(tern_rec12_layout(&p.tx, 1, &prefix, &suffix), TERN_OK);
             CHECK_INT(n, prefix + sizes[s] + suffix);
-            struct tern_rec12_record r;
+            struct tern_rec12_record r = {0};
             CHECK_INT(deliver(&p.rx, buf, n, &r), 1);
             CHECK_INT(r.len, sizes[s]);
             CHECK_INT(r.epoch, 1);
@@ -179,7 +179,7 @@ static void tampering_is_dropped(void)
             }
             memcpy(bad, rec, n);
             bad[byte] ^= 0x01;
-            struct tern_rec12_record r;
+            struct tern_rec12_record r = {0};
             uint64_t before = total_drops(&p.rx);
             CHECK_INT(deliver(&p.rx, bad, n, &r), 0);
             CHECK(total_drops(&p.rx) == before + 1);
@@ -194,7 +194,7 @@ static void tampering_is_dropped(void)
         /* Length too large: runs past the datagram, the rest goes. */
         memcpy(bad, rec, n);
         bad[12] = (uint8_t)(bad[12] + 1);
-        struct tern_rec12_record r;
+        struct tern_rec12_record r = {0};
         CHECK_INT(deliver(&p.rx, bad, n, &r), 0);
         CHECK(p.rx.drops[TERN_DROP_MALFORMED] == 1);
         /* Length too small: the tag moves, authentication fails, and the
@@ -221,7 +221,7 @@ static void replayed_record_dropped(void)
     uint8_t copy[64];
     size_t n = seal(&p, 1, TERN_CT_APPLICATION_DATA, "once", 4, rec, sizeof(rec));
     memcpy(copy, rec, n);
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     CHECK_INT(deliver(&p.rx, rec, n, &r), 1);
     CHECK_INT(deliver(&p.rx, copy, n, &r), 0);
     CHECK(p.rx.drops[TERN_DROP_REPLAY] == 1);
@@ -247,7 +247,7 @@ static void bad_record_spares_its_neighbours(void)
     CHECK(forged > 0);
 
     struct tern_rec12_iter it;
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     tern_rec12_iter_init(&it, dgram, off);
     CHECK_INT(tern_rec12_next(&p.rx, &it, &r), TERN_REC_PLAINTEXT);
     CHECK_INT(r.len, 5);
@@ -273,7 +273,7 @@ static void epochs(void)
     uint8_t rec0[64];
     uint8_t rec1[64];
     uint8_t rec2[64];
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     ptrdiff_t n0 = tern_rec12_write_copy(&tx, 0, TERN_CT_HANDSHAKE, "hello", 5, rec0, 64);
     CHECK_INT(n0, 13 + 5);
     CHECK_INT(rec0[3], 0);
@@ -333,7 +333,7 @@ static void versions(void)
     struct tern_rec12 rx;
     tern_rec12_init(&rx, TERN_DTLS12_VERSION);
     uint8_t rec[] = {22, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x01};
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     CHECK_INT(deliver(&rx, rec, sizeof(rec), &r), 1);
     CHECK_INT(r.version, 0xfeff);
     rec[1] = 0x03;
@@ -376,7 +376,7 @@ static void plaintext_limits(void)
     struct tern_rec12_header h = {TERN_CT_HANDSHAKE, 0xfefd, 0, 0,
                                   (uint16_t)(TERN_REC_MAX_PLAINTEXT + 1)};
     tern_rec12_header_write(&w, &h);
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     CHECK_INT(deliver(&p.rx, buf, 13 + TERN_REC_MAX_PLAINTEXT + 1, &r), 0);
     CHECK(p.rx.drops[TERN_DROP_TOO_LONG] == 1);
     pair_clear(&p);
@@ -391,7 +391,7 @@ static void sequence_exhaustion(void)
     p.tx.tx[0].next_seq = TERN_REC_MAX_SEQ;
     ptrdiff_t n = tern_rec12_write_copy(&p.tx, 1, TERN_CT_APPLICATION_DATA, "last", 4, rec, 64);
     CHECK(n > 0);
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     CHECK_INT(deliver(&p.rx, rec, (size_t)n, &r), 1);
     CHECK(r.seq == TERN_REC_MAX_SEQ);
     CHECK_INT(tern_rec12_write_copy(&p.tx, 1, TERN_CT_APPLICATION_DATA, "more", 4, rec, 64),
@@ -426,7 +426,7 @@ static void short_datagrams(void)
     struct tern_rec12 rx;
     tern_rec12_init(&rx, TERN_DTLS12_VERSION);
     uint8_t junk[12] = {22, 0xfe, 0xfd};
-    struct tern_rec12_record r;
+    struct tern_rec12_record r = {0};
     CHECK_INT(deliver(&rx, junk, 0, &r), 0);
     CHECK(total_drops(&rx) == 0);
     CHECK_INT(deliver(&rx, junk, sizeof(junk), &r), 0);

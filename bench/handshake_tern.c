@@ -1,0 +1,253 @@
+/* bench-handshake: tern's DTLS 1.2 engine, client and server configured
+ * once per suite and driven through tern_conn_pull / tern_conn_receive
+ * with a fixed clock. Cookies are off (tern_config_set_cookies(cfg, 0, ...))
+ * like the other two; the extended master secret is required by tern's
+ * defaults. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tern/tern.h>
+
+#include "handshake.h"
+
+/* The clock does not matter: no timer expires within one handshake. */
+#define NOW_NS     UINT64_C(1000000000)
+#define TERN_QUEUE 8
+
+struct tn_state {
+    const struct hs_suite *s;
+    struct tern_config *ccfg;
+    struct tern_config *scfg;
+    /* datagrams of one flight, pulled from one side before the other reads them */
+    uint8_t q[TERN_QUEUE][HS_DGRAM];
+    size_t q_len[TERN_QUEUE];
+    /* application data received by the last check */
+    uint8_t got[64];
+    size_t got_len;
+};
+
+static const uint8_t g_peer[] = {127, 0, 0, 1, 0x30, 0x39};
+
+static int tn_fail(const char *what, int rc)
+{
+    fprintf(stderr, "bench-handshake: tern: %s: %s\n", what, tern_strerror(rc));
+    return 0;
+}
+
+static struct tern_config *tn_cfg(const struct hs_suite *s, enum tern_role role)
+{
+    static const uint16_t x25519 = 29;
+    struct tern_config *cfg;
+    int rc = tern_config_new(&cfg, role);
+    if (rc != TERN_OK) {
+        tn_fail("tern_config_new", rc);
+        return NULL;
+    }
+    rc = tern_config_set_suites(cfg, &s->id, 1);
+    if (rc == TERN_OK) {
+        rc = tern_config_set_groups(cfg, &x25519, 1);
+    }
+    if (rc == TERN_OK) {
+        rc = tern_config_set_psk(cfg, (const uint8_t *)HS_PSK_IDENTITY, sizeof(HS_PSK_IDENTITY) - 1,
+                                 hs_psk_key, HS_PSK_KEY_LEN);
+    }
+    if (rc == TERN_OK) {
+        rc = tern_config_set_mtu(cfg, HS_MTU);
+    }
+    if (rc == TERN_OK && role == TERN_ROLE_SERVER) {
+        rc = tern_config_set_cookies(cfg, 0, NULL, 0);
+    }
+    if (rc != TERN_OK) {
+        tern_config_free(cfg);
+        tn_fail("configuration", rc);
+        return NULL;
+    }
+    return cfg;
+}
+
+static void tn_teardown(void *arg)
+{
+    struct tn_state *st = arg;
+    if (st != NULL) {
+        tern_config_free(st->ccfg);
+        tern_config_free(st->scfg);
+        free(st);
+    }
+}
+
+static void *tn_setup(const struct hs_suite *s)
+{
+    struct tn_state *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return NULL;
+    }
+    st->s = s;
+    st->ccfg = tn_cfg(s, TERN_ROLE_CLIENT);
+    st->scfg = tn_cfg(s, TERN_ROLE_SERVER);
+    if (st->ccfg == NULL || st->scfg == NULL) {
+        tn_teardown(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void on_data(void *arg, const uint8_t *data, size_t len)
+{
+    struct tn_state *st = arg;
+    if (st->got_len + len <= sizeof(st->got)) {
+        memcpy(st->got + st->got_len, data, len);
+        st->got_len += len;
+    }
+}
+
+/* Pulls every datagram `from` wants to send, then hands them to `to` (to
+ * may be NULL: the datagrams are lost). All are pulled first because
+ * tern_conn_receive decrypts in place and may queue an answer. Returns the number of datagrams
+ * moved, or -1 on an error. */
+static int tn_move(struct tn_state *st, struct tern_conn *from, struct tern_conn *to)
+{
+    int n = 0;
+    while (n < TERN_QUEUE) {
+        ptrdiff_t len = tern_conn_pull(from, NOW_NS, st->q[n], HS_DGRAM);
+        if (len == TERN_ERR_WANT_MORE) {
+            break;
+        }
+        if (len < 0) {
+            return tn_fail("tern_conn_pull", (int)len) - 1;
+        }
+        st->q_len[n++] = (size_t)len;
+    }
+    for (int i = 0; i < n && to != NULL; i++) {
+        int rc = tern_conn_receive(to, NOW_NS, st->q[i], st->q_len[i], on_data, st);
+        if (rc != TERN_OK) {
+            return tn_fail("tern_conn_receive", rc) - 1;
+        }
+    }
+    return n;
+}
+
+static int tn_pair_new(struct tn_state *st, struct tern_conn **c, struct tern_conn **s)
+{
+    *c = NULL;
+    *s = NULL;
+    int rc = tern_conn_new(c, st->ccfg, NULL, 0);
+    if (rc == TERN_OK) {
+        rc = tern_conn_new(s, st->scfg, g_peer, sizeof(g_peer));
+    }
+    if (rc == TERN_OK) {
+        rc = tern_conn_start(*c, NOW_NS);
+    }
+    if (rc != TERN_OK) {
+        tern_conn_free(*c);
+        tern_conn_free(*s);
+        return tn_fail("connection setup", rc);
+    }
+    return 1;
+}
+
+/* Moves flights both ways until neither side has anything to send. */
+static int tn_drive(struct tn_state *st, struct tern_conn *c, struct tern_conn *s)
+{
+    for (int i = 0; i < 8; i++) {
+        int a = tn_move(st, c, s);
+        int b = a < 0 ? -1 : tn_move(st, s, c);
+        if (b < 0) {
+            return 0;
+        }
+        if (a == 0 && b == 0) {
+            break;
+        }
+    }
+    return tern_conn_state(c) == TERN_STATE_ESTABLISHED &&
+           tern_conn_state(s) == TERN_STATE_ESTABLISHED;
+}
+
+static int tn_exchange(struct tn_state *st, struct tern_conn *from, struct tern_conn *to,
+                       const char *msg)
+{
+    size_t len = strlen(msg);
+    st->got_len = 0;
+    ptrdiff_t n = tern_conn_write(from, msg, len, st->q[0], HS_DGRAM);
+    if (n < 0) {
+        return tn_fail("tern_conn_write", (int)n);
+    }
+    int rc = tern_conn_receive(to, NOW_NS, st->q[0], (size_t)n, on_data, st);
+    if (rc != TERN_OK || st->got_len != len || memcmp(st->got, msg, len) != 0) {
+        fprintf(stderr, "bench-handshake: tern: application data did not cross\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* The extended master secret needs no check of its own: without
+ * TERN_FLAG_ALLOW_NO_EMS a tern peer refuses a handshake without it, so two
+ * established tern connections used it. X25519 is the only group
+ * configured. */
+static int tn_check(const struct tn_state *st, const struct tern_conn *conn)
+{
+    if (tern_conn_version(conn) != TERN_DTLS_1_2 || tern_conn_suite(conn) != st->s->id) {
+        fprintf(stderr, "bench-handshake: tern: wrong version or suite\n");
+        return 0;
+    }
+    return 1;
+}
+
+static int tn_handshake(void *arg, int check)
+{
+    struct tn_state *st = arg;
+    struct tern_conn *c;
+    struct tern_conn *s;
+    if (!tn_pair_new(st, &c, &s)) {
+        return 0;
+    }
+    int ok = tn_drive(st, c, s);
+    if (!ok) {
+        fprintf(stderr, "bench-handshake: tern: handshake did not complete (%s / %s)\n",
+                tern_strerror(tern_conn_error(c)), tern_strerror(tern_conn_error(s)));
+    }
+    if (ok && check) {
+        ok = tn_check(st, c) && tn_check(st, s) && tn_exchange(st, c, s, "ping") &&
+             tn_exchange(st, s, c, "pong");
+    }
+    tern_conn_free(c);
+    tern_conn_free(s);
+    return ok;
+}
+
+static void *tn_hold(void *arg, enum hs_stage stage)
+{
+    struct tn_state *st = arg;
+    struct tern_conn *c;
+    struct tern_conn *s;
+    if (!tn_pair_new(st, &c, &s)) {
+        return NULL;
+    }
+    int ok;
+    if (stage == HS_MID) {
+        /* ClientHello in, the server's first flight out (and lost). */
+        ok = tn_move(st, c, s) > 0 && tn_move(st, s, NULL) > 0 &&
+             tern_conn_state(s) == TERN_STATE_HANDSHAKING;
+    } else {
+        ok = tn_drive(st, c, s);
+    }
+    if (ok && stage == HS_ESTABLISHED) {
+        ok = tn_exchange(st, c, s, "ping");
+    }
+    tern_conn_free(c);
+    if (!ok) {
+        tern_conn_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void tn_release(void *arg, void *server)
+{
+    (void)arg;
+    tern_conn_free(server);
+}
+
+const struct hs_impl hs_tern_impl = {
+    "tern", tn_setup, tn_teardown, tn_handshake, tn_hold, tn_release,
+};
