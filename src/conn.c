@@ -41,12 +41,16 @@ struct tern_conn {
     uint8_t once[FINAL_MAX];
     size_t once_len;
     struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
+    uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
+    size_t ca_names_len;
 };
 
 static void wipe_keys(struct tern_conn *c)
 {
     tern_x509_chain_free(c->peer_chain);
     c->peer_chain = NULL;
+    free(c->ca_names);
+    c->ca_names = NULL;
     if (c->hs != NULL) {
         tern_hs12_clear(c->hs);
         free(c->hs);
@@ -216,6 +220,9 @@ static void complete(struct tern_conn *c, uint64_t now)
     if ((c->cfg->flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
         c->peer_chain = c->hs->peer_chain;
         c->hs->peer_chain = NULL;
+        c->ca_names = c->hs->ca_names;
+        c->ca_names_len = c->hs->ca_names_len;
+        c->hs->ca_names = NULL;
     }
     if (c->hs->is_client) {
         tern_hs12_clear(c->hs);
@@ -697,6 +704,33 @@ const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, s
         chain = c->peer_chain;
     }
     return chain == NULL ? NULL : tern_x509_chain_der(chain, i, out);
+}
+
+const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t *len)
+{
+    size_t unused = 0;
+    size_t *out = len != NULL ? len : &unused;
+    *out = 0;
+    const uint8_t *names = c != NULL && c->hs != NULL ? c->hs->ca_names : NULL;
+    size_t names_len = names != NULL ? c->hs->ca_names_len : 0;
+    if (names == NULL && c != NULL) {
+        names = c->ca_names;
+        names_len = c->ca_names_len;
+    }
+    if (names == NULL) {
+        return NULL;
+    }
+    /* The names were checked when the CertificateRequest was parsed. */
+    struct tern_reader r;
+    struct tern_reader name;
+    tern_r_init(&r, names, names_len);
+    for (size_t k = 0; tern_r_vec16(&r, &name) == TERN_OK; k++) {
+        if (k == i) {
+            *out = name.len;
+            return name.p;
+        }
+    }
+    return NULL;
 }
 
 uint64_t tern_conn_dropped(const struct tern_conn *c)

@@ -49,8 +49,9 @@ enum tern_config_flag {
     /* INSECURE, for tests only: accept the peer's certificate whatever
      * verification finds (the reasons are still recorded and readable). */
     TERN_FLAG_INSECURE_NO_VERIFY = 1u << 1,
-    /* Keep the peer's certificate chain after the handshake, for
-     * tern_conn_peer_certificate(); otherwise it is freed with the rest of
+    /* Keep the peer's certificate chain (and a server's accepted CA names)
+     * after the handshake, for tern_conn_peer_certificate() and
+     * tern_conn_accepted_ca(); otherwise they are freed with the rest of
      * the handshake state. */
     TERN_FLAG_KEEP_PEER_CHAIN = 1u << 2,
 };

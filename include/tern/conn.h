@@ -154,6 +154,13 @@ TERN_API int tern_conn_resume(struct tern_conn *c, uint64_t now_ns);
 TERN_API const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i,
                                                    size_t *len);
 
+/* Client: the i-th distinguished name (DER, borrowed) of the certificate
+ * authorities the server's CertificateRequest accepts, as GLib's
+ * accepted-cas; readable during the handshake, and afterwards when the
+ * configuration has TERN_FLAG_KEEP_PEER_CHAIN. NULL past the end, or when
+ * the server asked for none. */
+TERN_API const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t *len);
+
 /* Records dropped since the connection was created (all reasons). */
 TERN_API uint64_t tern_conn_dropped(const struct tern_conn *c);
 

@@ -190,6 +190,47 @@ void tern_x509_chain_free(struct tern_x509_chain *c)
     free(c);
 }
 
+int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host)
+{
+    if (c == NULL || c->n == 0 || host == NULL || host[0] == '\0') {
+        return 0;
+    }
+    if (X509_check_ip_asc(c->x[0], host, 0) == 1) {
+        return 1;
+    }
+    return X509_check_host(c->x[0], host, strlen(host), 0, NULL) == 1;
+}
+
+int tern_x509_chain_issued_by_any(const struct tern_x509_chain *c, const uint8_t *names, size_t len)
+{
+    if (c == NULL || names == NULL) {
+        return 0;
+    }
+    size_t off = 0;
+    while (len - off >= 2) {
+        size_t n = (size_t)names[off] << 8 | names[off + 1];
+        if (n == 0 || n > len - off - 2 || n > INT32_MAX) {
+            return 0;
+        }
+        const unsigned char *p = names + off + 2;
+        X509_NAME *want = d2i_X509_NAME(NULL, &p, (long)n);
+        off += 2 + n;
+        if (want == NULL) {
+            continue;
+        }
+        int hit = 0;
+        for (size_t i = 0; i < c->n && !hit; i++) {
+            hit = X509_NAME_cmp(X509_get_issuer_name(c->x[i]), want) == 0 ||
+                  X509_NAME_cmp(X509_get_subject_name(c->x[i]), want) == 0;
+        }
+        X509_NAME_free(want);
+        if (hit) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int tern_trust_new(struct tern_trust **out)
 {
     if (out == NULL) {

@@ -40,6 +40,16 @@ int tern_x509_chain_matches_key(const struct tern_x509_chain *c, const struct te
 
 void tern_x509_chain_free(struct tern_x509_chain *c);
 
+/* Whether the leaf is for host (a DNS name matched as RFC 6125 says, or an
+ * IP address in text form): 1 or 0. */
+int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host);
+
+/* Whether some certificate of the chain was issued by, or is, one of the
+ * DER distinguished names in names (the certificate_authorities vector of a
+ * CertificateRequest: each name with a 16-bit length): 1 or 0. */
+int tern_x509_chain_issued_by_any(const struct tern_x509_chain *c, const uint8_t *names,
+                                  size_t len);
+
 /* A set of trust anchors. Opaque. */
 struct tern_trust;
 

@@ -90,7 +90,24 @@ int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s
     return 0;
 }
 
-int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
+/* Whether the peer asked, by name, for a chain like this one: the server
+ * name a client sent (RFC 6066 section 3), or the authorities a server
+ * listed in its CertificateRequest (RFC 5246 section 7.4.4). */
+static int asked_for(const struct tern_hs12 *hs, const struct tern_x509_chain *chain)
+{
+    if (chain == NULL) {
+        return 0;
+    }
+    if (!hs->is_client) {
+        return hs->server_name[0] != '\0' && tern_x509_chain_matches_host(chain, hs->server_name);
+    }
+    return hs->ca_names_len > 0 &&
+           tern_x509_chain_issued_by_any(chain, hs->ca_names, hs->ca_names_len);
+}
+
+/* The first credential that fits the suite, the certificate type and a
+ * scheme the peer accepts; with prefer set, only ones the peer asked for. */
+static int pick(struct tern_hs12 *hs, const struct tern_suite *s, int prefer)
 {
     const struct tern_config *cfg = hs->cfg;
     int want_rpk = hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY;
@@ -102,6 +119,9 @@ int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
         if ((cfg->certs[i].chain == NULL) != want_rpk) {
             continue; /* a raw key where a certificate is wanted, or the reverse */
         }
+        if (prefer && !asked_for(hs, cfg->certs[i].chain)) {
+            continue;
+        }
         for (size_t j = 0; j < sizeof(g_schemes) / sizeof(g_schemes[0]); j++) {
             if (tern_sig_scheme_fits(key, g_schemes[j]) && peer_accepts(hs, g_schemes[j])) {
                 hs->cred = (int)i;
@@ -109,6 +129,14 @@ int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
                 return 1;
             }
         }
+    }
+    return 0;
+}
+
+int tern_hs12_pick_cred(struct tern_hs12 *hs, const struct tern_suite *s)
+{
+    if (pick(hs, s, 1) || pick(hs, s, 0)) {
+        return 1;
     }
     hs->cred = -1;
     return 0;

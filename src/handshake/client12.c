@@ -1,4 +1,5 @@
 /* The DTLS 1.2 client: its table and handlers (PSK and ECDHE_PSK). */
+#include <stdlib.h>
 #include <string.h>
 
 #include <tern/err.h>
@@ -453,6 +454,14 @@ static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, u
     TERN_TRY(tern_cert_request_parse(body, &cr));
     hs->cert_requested = 1;
     tern_hs12_set_peer_schemes(hs, cr.schemes);
+    if (cr.authorities.len > 0) {
+        /* Kept for choosing a chain and for the application to read
+         * (tern_conn_accepted_cas) until the handshake ends. */
+        hs->ca_names = malloc(cr.authorities.len);
+        TERN_ENSURE(hs->ca_names != NULL, TERN_ERR_NOMEM);
+        memcpy(hs->ca_names, cr.authorities.p, cr.authorities.len);
+        hs->ca_names_len = cr.authorities.len;
+    }
     if (tern_hs12_pick_cred(hs, NULL)) {
         /* The certificate type must be one the server lists. */
         int rsa = tern_pkey_type(hs->cfg->certs[hs->cred].key) == TERN_PKEY_RSA;

@@ -60,6 +60,7 @@ void tern_hs12_clear(struct tern_hs12 *hs)
     tern_x509_chain_free(hs->peer_chain);
     tern_pkey_free(hs->peer_key);
     free(hs->held);
+    free(hs->ca_names);
     tern_zeroize(hs, sizeof(*hs));
 }
 

@@ -122,6 +122,8 @@ struct tern_hs12 {
     uint8_t paused;         /* stopped on verification problems */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
     uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
+    uint8_t *ca_names;      /* client: the CertificateRequest's authorities (a copy) */
+    size_t ca_names_len;
     uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */
     uint8_t peer_cert_type; /* what the peer sends */
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];

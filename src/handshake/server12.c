@@ -201,6 +201,15 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     unsigned echo = 0;
     TERN_TRY(check_client_extensions(hs, &ch, &echo));
     TERN_TRY(choose_cert_types(hs, &ch.exts, &echo));
+    if (tern_exts_has(&ch.exts, TERN_EXTI_SERVER_NAME)) {
+        /* RFC 6066 section 3: the name picks among our chains. */
+        struct tern_reader host;
+        TERN_TRY(tern_ext_server_name_parse(ch.exts.body[TERN_EXTI_SERVER_NAME], &host));
+        if (host.len < sizeof(hs->server_name) && memchr(host.p, 0, host.len) == NULL) {
+            memcpy(hs->server_name, host.p, host.len);
+            hs->server_name[host.len] = '\0';
+        }
+    }
     if (tern_exts_has(&ch.exts, TERN_EXTI_SIGNATURE_ALGORITHMS)) {
         struct tern_reader schemes;
         TERN_TRY(tern_ext_u16_list_parse(ch.exts.body[TERN_EXTI_SIGNATURE_ALGORITHMS], &schemes));

@@ -325,6 +325,44 @@ static void raw_public_keys(void)
     pair_free(&p);
 }
 
-TEST_MAIN(T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
-          T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
-          T(client_certificates), T(mismatched_key))
+/* A server with chains for two names picks by the client's server_name. */
+static void chain_by_server_name(void)
+{
+    const char *names[2] = {"localhost", "wrong.example"};
+    for (size_t i = 0; i < 2; i++) {
+        struct tern_config *sc = server_cfg("wronghost", 0xc02b);
+        CHECK_INT(
+            tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
+            TERN_OK);
+        struct pair p;
+        int ok = run(&p, client_cfg(), sc, names[i]);
+        CHECK(ok);
+        CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+        pair_free(&p);
+    }
+}
+
+/* A client with two chains sends the one issued by an authority the
+ * server names in its CertificateRequest, and can read those names. */
+static void chain_by_accepted_ca(void)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("untrusted.pem"), path("untrusted.key")),
+              TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+              TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost"));
+    size_t len = 0;
+    const uint8_t *name = tern_conn_accepted_ca(p.client, 0, &len);
+    CHECK(name != NULL && len > 10);
+    CHECK(name != NULL && name[0] == 0x30); /* a DER SEQUENCE */
+    CHECK(tern_conn_accepted_ca(p.client, 1, &len) == NULL);
+    pair_free(&p);
+}
+
+TEST_MAIN(T(chain_by_server_name), T(chain_by_accepted_ca), T(raw_public_keys), T(ecdsa_suites),
+          T(rsa_suites), T(two_chains), T(bad_certificates), T(callback_decides),
+          T(pause_ignore_resume), T(insecure_records_reasons), T(client_certificates),
+          T(mismatched_key))
