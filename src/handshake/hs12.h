@@ -71,67 +71,70 @@ enum tern_hs12_state {
 #define TERN_HS12_HELD_RECORDS 2
 #define TERN_HS12_HELD_MAX     1536
 
+/* Fields are grouped by size (pointers and sizes, then 32-, 16- and 8-bit
+ * values, then byte arrays) to keep the struct free of padding. */
 struct tern_hs12 {
-    uint8_t is_client;
-    uint8_t state; /* enum tern_hs12_state */
+    /* borrowed */
     const struct tern_config *cfg;
-    struct tern_rec12 *rl;       /* borrowed from the connection */
-    struct tern_session12 *sess; /* borrowed from the connection */
+    struct tern_rec12 *rl;       /* from the connection */
+    struct tern_session12 *sess; /* from the connection */
+    void *owner;                 /* the connection, for the verify callback */
+    const struct tern_suite *suite;
+    /* owned */
     struct tern_reasm reasm;
     struct tern_flight flight;
     struct tern_transcript transcript;
-    const struct tern_suite *suite;
     struct tern_kex kex;
     struct tern_keys12 keys;
-    uint16_t send_seq; /* message_seq of our next message */
+    struct tern_x509_chain *peer_chain; /* what the peer sent */
+    struct tern_pkey *peer_key;         /* its leaf key */
+    uint8_t *ca_names;                  /* client: the CertificateRequest's authorities (a copy) */
+    size_t ca_names_len;
+    uint8_t (*held)[TERN_HS12_HELD_MAX]; /* next-epoch records, allocated on the first one */
+    size_t held_len[TERN_HS12_HELD_RECORDS];
+    size_t n_held;
+    size_t psk_key_len;
+    size_t hint_len;
+    size_t peer_point_len;
+    size_t cookie_len;
+    size_t peer_len;
+    size_t n_peer_schemes;
+    size_t n_ignored;
+    struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
     /* message_seq where the peer's answer to our last flight begins: a
      * repeat of an older message means our flight was lost; a repeat of a
      * newer one is just a duplicate (RFC 6347 section 4.2.4). */
     uint32_t peer_flight_seq;
-    uint16_t group; /* ECDHE group chosen */
-    uint8_t psk_key[TERN_PSK_KEY_MAX_LEN];
-    size_t psk_key_len;
-    uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
-    size_t hint_len;
-    uint8_t peer_point[TERN_KEX_MAX_PUB_LEN];
-    size_t peer_point_len;
-    uint8_t cookie[255];
-    size_t cookie_len;
-    unsigned hvr_count;
     uint32_t offered_exts; /* client: extensions offered (bits of enum tern_ext_index) */
     unsigned echo_exts;    /* server: extensions to answer in the ServerHello */
-    uint8_t peer_addr[128];
-    size_t peer_len;
-    char server_name[256];
+    unsigned hvr_count;
+    unsigned auth_failures; /* records of the awaited epoch that failed authentication */
+    int cred;               /* our certificate credential in use, -1 none */
+    uint16_t send_seq;      /* message_seq of our next message */
+    uint16_t group;         /* ECDHE group chosen */
+    uint16_t scheme;        /* our signature scheme */
+    uint16_t peer_schemes[TERN_HS12_MAX_SCHEMES]; /* schemes the peer accepts */
+    uint8_t is_client;
+    uint8_t state; /* enum tern_hs12_state */
     /* out: set for the connection to act on */
     uint8_t flight_ready; /* a new flight was built: schedule it, restart the timer */
     uint8_t retransmit;   /* the peer repeated an old flight: resend ours */
     uint8_t oneshot_len;  /* bytes in oneshot: a datagram to send once (HelloVerifyRequest) */
-    uint8_t oneshot[80];
-    unsigned auth_failures; /* records of the awaited epoch that failed authentication */
     /* certificates */
-    void *owner;                                  /* the connection, for the verify callback */
-    struct tern_x509_chain *peer_chain;           /* what the peer sent */
-    struct tern_pkey *peer_key;                   /* its leaf key */
-    int cred;                                     /* our certificate credential in use, -1 none */
-    uint16_t scheme;                              /* our signature scheme */
-    uint16_t peer_schemes[TERN_HS12_MAX_SCHEMES]; /* schemes the peer accepts */
-    size_t n_peer_schemes;
     uint8_t cert_requested; /* server: sent CertificateRequest; client: received one */
     uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
     uint8_t paused;         /* stopped on verification problems */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
     uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
-    uint8_t *ca_names;      /* client: the CertificateRequest's authorities (a copy) */
-    size_t ca_names_len;
     uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */
     uint8_t peer_cert_type; /* what the peer sends */
-    struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
-    size_t n_ignored;
-    /* next-epoch records held for after the ChangeCipherSpec */
-    uint8_t (*held)[TERN_HS12_HELD_MAX]; /* allocated on the first early record */
-    size_t held_len[TERN_HS12_HELD_RECORDS];
-    size_t n_held;
+    uint8_t psk_key[TERN_PSK_KEY_MAX_LEN];
+    uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
+    uint8_t peer_point[TERN_KEX_MAX_PUB_LEN];
+    uint8_t cookie[255];
+    uint8_t peer_addr[128];
+    char server_name[256];
+    uint8_t oneshot[80];
 };
 
 /* Sets up a handshake (allocating reassembly and flight buffers). peer is
