@@ -138,7 +138,7 @@ TERN_API size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_v
 
 /* Paused on certificate problems: declares errs acceptable. Only these
  * (reason, depth) pairs are ignored; any other problem still fails. Errors:
- * TERN_ERR_STATE (not paused), TERN_ERR_ARG (more than 16). */
+ * TERN_ERR_STATE (not paused), TERN_ERR_ARG (more than 8). */
 TERN_API int tern_conn_ignore_verify_errors(struct tern_conn *c,
                                             const struct tern_verify_error *errs, size_t n);
 

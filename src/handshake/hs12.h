@@ -26,7 +26,7 @@
  * it is a record of its own, but it is part of a flight). */
 #define TERN_MSG_CCS 0x100
 
-#define TERN_HS12_MAX_VERIFY_ERRORS 16
+#define TERN_HS12_MAX_VERIFY_ERRORS 8
 #define TERN_HS12_MAX_SCHEMES       24
 
 /* The established state of a DTLS 1.2 connection: one plain struct, so it

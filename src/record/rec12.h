@@ -50,7 +50,7 @@ struct tern_rec12 {
     uint16_t version;              /* record version written, and required on protected records */
     struct tern_rec12_epoch rx[2]; /* [0] current, [1] previous */
     struct tern_rec12_epoch tx[2];
-    uint64_t drops[TERN_DROP_REASONS];
+    uint32_t drops[TERN_DROP_REASONS]; /* wrap after 2^32 drops of one reason */
 };
 
 /* A record handed out by tern_rec12_next(). data points into the datagram

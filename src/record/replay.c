@@ -6,12 +6,11 @@ void tern_replay_init(struct tern_replay *w)
 {
     w->top = 0;
     w->bitmap = 0;
-    w->empty = 1;
 }
 
 int tern_replay_check(const struct tern_replay *w, uint64_t seq)
 {
-    if (w->empty || seq > w->top) {
+    if (w->bitmap == 0 || seq > w->top) {
         return TERN_OK;
     }
     uint64_t behind = w->top - seq;
@@ -23,8 +22,7 @@ int tern_replay_check(const struct tern_replay *w, uint64_t seq)
 
 void tern_replay_update(struct tern_replay *w, uint64_t seq)
 {
-    if (w->empty) {
-        w->empty = 0;
+    if (w->bitmap == 0) {
         w->top = seq;
         w->bitmap = 1;
         return;

@@ -12,8 +12,8 @@
 
 struct tern_replay {
     uint64_t top;    /* highest authenticated sequence number */
-    uint64_t bitmap; /* bit i set: top - i was received */
-    uint8_t empty;   /* 1 until the first record is recorded */
+    uint64_t bitmap; /* bit i set: top - i was received; 0 until the first record
+                      * (after it, bit 0 -- top itself -- is always set) */
 };
 
 /* Resets w to "nothing received yet". */
