@@ -224,19 +224,7 @@ static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts 
         TERN_ENSURE((hs->cfg->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
                     TERN_ERR_NO_EXTENDED_MASTER_SECRET);
     }
-    hs->sess->peer_record_limit = (uint16_t)TERN_REC_MAX_PLAINTEXT;
-    if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
-        uint16_t limit;
-        TERN_TRY(tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit));
-        if (limit < hs->sess->peer_record_limit) {
-            hs->sess->peer_record_limit = limit;
-        }
-    }
-    if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
-        int uncompressed = 0;
-        TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
-        TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
-    }
+    TERN_TRY(tern_hs12_take_common_extensions(hs, e));
     /* RFC 7250 section 4.2: the server picks one of the types offered. */
     uint8_t types[2];
     if (tern_exts_has(e, TERN_EXTI_SERVER_CERT_TYPE)) {

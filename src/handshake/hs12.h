@@ -15,6 +15,7 @@
 
 #include "crypto/kex.h"
 #include "handshake/config.h"
+#include "handshake/ext.h"
 #include "handshake/flight.h"
 #include "handshake/keys12.h"
 #include "handshake/reasm.h"
@@ -262,6 +263,11 @@ int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size
  * key; scheme must be one we offered and fit the key. */
 int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct tern_reader signature,
                                const uint8_t *const *parts, const size_t *lens, size_t n);
+
+/* The extensions both hellos read alike: record_size_limit (RFC 8449) sets
+ * the peer's limit, and ec_point_formats must list uncompressed (RFC 8422
+ * section 5.1.2). Errors: TERN_ERR_DECODE, TERN_ERR_ILLEGAL_PARAMETER. */
+int tern_hs12_take_common_extensions(struct tern_hs12 *hs, const struct tern_exts *e);
 
 /* Draws len random bytes from the configuration's generator. */
 int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len);

@@ -124,20 +124,11 @@ static int check_client_extensions(struct tern_hs12 *hs, const struct tern_clien
     if (tern_client_hello_offers(ch, TERN_SCSV_RENEGOTIATION)) {
         *echo |= ECHO_RENEGOTIATION;
     }
-    hs->sess->peer_record_limit = (uint16_t)TERN_REC_MAX_PLAINTEXT;
+    TERN_TRY(tern_hs12_take_common_extensions(hs, e));
     if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
-        uint16_t limit;
-        TERN_TRY(tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit));
-        if (limit < hs->sess->peer_record_limit) {
-            hs->sess->peer_record_limit = limit;
-        }
         *echo |= ECHO_RECORD_LIMIT;
     }
     if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
-        int uncompressed = 0;
-        TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
-        /* RFC 8422 section 5.1.2: uncompressed is the only format tern uses. */
-        TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
         *echo |= ECHO_POINT_FORMATS;
     }
     return TERN_OK;
