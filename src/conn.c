@@ -286,6 +286,11 @@ static int on_alert(struct tern_conn *c, const uint8_t *body, size_t len)
     }
     c->alert_received = body[1];
     if (body[1] == TERN_ALERT_CLOSE_NOTIFY) {
+        /* RFC 5246 section 7.2.1: "The other party MUST respond with a
+         * close_notify alert of its own". */
+        if (c->state != TERN_STATE_CLOSED && c->once_len == 0) {
+            queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
+        }
         c->state = TERN_STATE_CLOSED;
         c->deadline = UINT64_MAX;
         return TERN_OK;

@@ -113,9 +113,14 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
             return -1;
         }
     }
+    uint32_t flags = 0;
     if (o->insecure) {
-        tern_config_set_flags(cfg, TERN_FLAG_INSECURE_NO_VERIFY);
+        flags |= TERN_FLAG_INSECURE_NO_VERIFY;
     }
+    if (o->verify_client != NULL) {
+        flags |= TERN_FLAG_KEEP_PEER_CHAIN; /* to report the client's certificate */
+    }
+    tern_config_set_flags(cfg, flags);
     if (o->verify_client != NULL) {
         enum tern_client_auth mode = TERN_CLIENT_AUTH_NONE;
         if (strcmp(o->verify_client, "optional") == 0) {

@@ -238,14 +238,19 @@ int tern_hs12_send_msg(struct tern_hs12 *hs, uint8_t type,
                        int (*build)(struct tern_hs12 *hs, struct tern_writer *w))
 {
     uint16_t epoch = tern_rec12_tx_epoch(hs->rl);
+    const size_t n0 = hs->flight.n;
+    const size_t used0 = hs->flight.used;
     for (;;) {
         struct tern_writer *w = tern_flight_open(&hs->flight, type, epoch, hs->send_seq);
         TERN_ENSURE(w != NULL, TERN_ERR_BUFFER);
         int rc = build(hs, w);
         int closed = tern_flight_close(&hs->flight);
-        if (rc == TERN_OK && closed == TERN_ERR_BUFFER && hs->flight.cap < FLIGHT_BUFFER_MAX) {
-            /* The message did not fit: grow and build it again (builders
-             * only read the handshake state). */
+        int full = rc == TERN_ERR_BUFFER || (rc == TERN_OK && closed == TERN_ERR_BUFFER);
+        if (full && hs->flight.cap < FLIGHT_BUFFER_MAX) {
+            /* The message did not fit: forget what was written of it, grow,
+             * and build it again (builders only read the handshake state). */
+            hs->flight.n = n0;
+            hs->flight.used = used0;
             TERN_TRY(tern_flight_grow(&hs->flight, hs->flight.cap * 2));
             continue;
         }

@@ -362,7 +362,37 @@ static void chain_by_accepted_ca(void)
     pair_free(&p);
 }
 
-TEST_MAIN(T(chain_by_server_name), T(chain_by_accepted_ca), T(raw_public_keys), T(ecdsa_suites),
-          T(rsa_suites), T(two_chains), T(bad_certificates), T(callback_decides),
-          T(pause_ignore_resume), T(insecure_records_reasons), T(client_certificates),
-          T(mismatched_key))
+/* A CertificateRequest larger than the flight buffer's first size (many
+ * accepted CA names) makes the buffer grow, and the handshake completes. */
+static void many_accepted_cas(void)
+{
+    struct tern_config *sc = auth_server(TERN_CLIENT_AUTH_REQUIRE);
+    FILE *f = fopen(path("ca.pem"), "rb");
+    static uint8_t pem[4096];
+    size_t n = f != NULL ? fread(pem, 1, sizeof(pem), f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    CHECK(n > 0);
+    for (int i = 0; i < 200; i++) {
+        CHECK_INT(tern_config_add_trust(sc, pem, n), TERN_OK);
+    }
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+              TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
+    struct pair p;
+    int ok = run(&p, cc, sc, "localhost");
+    if (!ok) {
+        fprintf(stderr, "  many CAs: server %s\n", tern_strerror(tern_conn_error(p.server)));
+    }
+    CHECK(ok);
+    size_t len = 0;
+    CHECK(tern_conn_accepted_ca(p.client, 150, &len) != NULL);
+    pair_free(&p);
+}
+
+TEST_MAIN(T(many_accepted_cas), T(chain_by_server_name), T(chain_by_accepted_ca),
+          T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
+          T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
+          T(client_certificates), T(mismatched_key))
