@@ -1,14 +1,17 @@
 /* bench-handshake: what the driver (handshake.c) asks of each DTLS
- * implementation under test (tern in handshake.c, OpenSSL in
- * handshake_openssl.c, GnuTLS in handshake_gnutls.c). */
+ * implementation under test (tern in handshake_tern.c, OpenSSL in
+ * handshake_openssl.c, GnuTLS in handshake_gnutls.c), and what the driver
+ * offers them: the test PKI (handshake_pki.c), the libcrypto floors
+ * (handshake_floor.c) and heap accounting (handshake_heap.c). */
 #ifndef TERN_BENCH_HANDSHAKE_H
 #define TERN_BENCH_HANDSHAKE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Every implementation gets the same identity, key and MTU. The MTU is
- * larger than any PSK flight, so nothing is fragmented. */
+/* Every implementation gets the same identity, key, certificate and MTU.
+ * The MTU is larger than any flight (the certificate flight included), so
+ * nothing is fragmented. */
 #define HS_PSK_IDENTITY "bench-client"
 #define HS_PSK_KEY_LEN  16
 #define HS_MTU          1400
@@ -17,15 +20,72 @@
 
 extern const uint8_t hs_psk_key[HS_PSK_KEY_LEN];
 
+/* The one ECDHE group of every ECDHE suite, for all three implementations.
+ * In the certificate suite every client offers P-256 after it, as the curve
+ * of the server's ECDSA certificate must be among the client's groups in
+ * DTLS 1.2 (RFC 8422 section 5.1.1; libssl refuses the certificate
+ * otherwise); every server still picks HS_GROUP_NAME, which is checked. */
+#define HS_GROUP_NAME "X25519"
+#define HS_GROUP_ID   29
+
+/* Certificate suites: the server's name, which every client checks, and
+ * one the certificate does not carry (a handshake to it must fail). */
+#define HS_HOST       "localhost"
+#define HS_WRONG_HOST "wrong.example"
+
 /* One cipher suite as each implementation names it. */
 struct hs_suite {
     const char *name;        /* IANA name, as printed and as tern takes it */
     const char *arg;         /* short name for --suite */
     uint16_t id;             /* IANA code point */
-    int ecdhe;               /* ECDHE_PSK with X25519 (0: plain PSK) */
+    int ecdhe;               /* ephemeral ECDH over HS_GROUP_NAME (0: plain PSK) */
+    int cert;                /* ECDSA certificate, verified by the client (0: PSK) */
     const char *openssl;     /* OpenSSL cipher list */
     const char *gnutls_prio; /* GnuTLS priority string */
 };
+
+/* The test PKI (tests/pki/make_pki.sh) as files: the root the clients
+ * trust, the server's ECDSA P-256 leaf for HS_HOST and its key. Filled in
+ * by hs_pki_make() before a certificate suite is set up. */
+struct hs_pki {
+    char ca[512];
+    char cert[512];
+    char key[512];
+};
+extern struct hs_pki hs_pki;
+
+/* Generates the PKI into a new temporary directory (or into $TERN_PKI_DIR
+ * when set, where it is kept) and fills hs_pki. Returns 0 on a failure. */
+int hs_pki_make(void);
+/* Removes the temporary directory, if one was made. */
+void hs_pki_remove(void);
+
+/* Monotonic clock and this thread's CPU time, nanoseconds. */
+uint64_t hs_now_ns(void);
+uint64_t hs_cpu_ns(void);
+
+/* The server's time in handshakes: each call of the server is bracketed
+ * by hs_srv_begin() and hs_srv_end(), which read the thread CPU clock (so
+ * that time lost to other processes on a busy machine does not count). A
+ * read of that clock is a system call: each bracket also holds part of two
+ * reads, which the driver subtracts (calls times the cost it measures). */
+struct hs_srv_clock {
+    uint64_t ns;    /* thread CPU time inside the server's calls */
+    uint64_t calls; /* brackets */
+};
+
+static inline uint64_t hs_srv_begin(struct hs_srv_clock *c)
+{
+    return c != NULL ? hs_cpu_ns() : 0;
+}
+
+static inline void hs_srv_end(struct hs_srv_clock *c, uint64_t t0)
+{
+    if (c != NULL) {
+        c->ns += hs_cpu_ns() - t0;
+        c->calls++;
+    }
+}
 
 /* Where a held server connection is stopped. */
 enum hs_stage {
@@ -47,9 +107,13 @@ struct hs_impl {
     /* One full handshake between a fresh client and server over an
      * in-memory link; both are freed after. Returns 1 when both sides
      * completed. With check, also that the version, suite, extended master
-     * secret and (ECDHE) X25519 are as asked and that application data
-     * crosses both ways. */
-    int (*handshake)(void *st, int check);
+     * secret and (ECDHE) group are as asked, that application data crosses
+     * both ways, and (certificate suites) that the client verified the
+     * chain with no problem and refuses the same server under
+     * HS_WRONG_HOST. When srv is not NULL it gains the time spent inside
+     * the server's own calls: creating it, every call that reads a
+     * datagram, writes one or advances its handshake, and freeing it. */
+    int (*handshake)(void *st, int check, struct hs_srv_clock *srv);
     /* A server connection driven to stage, its client freed and its link
      * reduced to what a server reading from a socket keeps; for measuring
      * the heap it holds. */
@@ -61,11 +125,36 @@ extern const struct hs_impl hs_tern_impl;
 extern const struct hs_impl hs_openssl_impl;
 extern const struct hs_impl hs_gnutls_impl;
 
-/* libcrypto's X25519 (what tern uses): the best over rounds of secs each of
- * microseconds per shared-secret computation, 0 on a failure. An ECDHE_PSK
- * handshake pair does four such scalar multiplications (two key
- * generations, two exchanges), which bounds its rate. */
-double hs_x25519_us(int rounds, double secs);
+/* What libcrypto's own operations cost (handshake_floor.c), measured
+ * directly through EVP with every algorithm fetched and every context
+ * prepared once: a server's ECDHE_ECDSA handshake cannot cost less than
+ * one signature, one key generation and one shared secret; an ECDHE_PSK
+ * pair does two key generations and two shared secrets. */
+enum {
+    HS_FLOOR_KEYGEN, /* HS_GROUP_NAME key pair, public value included */
+    HS_FLOOR_DERIVE, /* HS_GROUP_NAME shared secret */
+    HS_FLOOR_SIGN,   /* ECDSA P-256 with SHA-256 over a ServerKeyExchange's
+                      * 100 signed bytes */
+    HS_FLOOR_OPS
+};
+
+struct hs_floor;
+
+/* Thread CPU time and count of each operation. */
+struct hs_floor_tally {
+    uint64_t ns[HS_FLOOR_OPS];
+    uint64_t n[HS_FLOOR_OPS];
+};
+
+/* Prepares the operations; signs with the PEM private key at key_path
+ * (NULL: no signature). NULL on a failure. */
+struct hs_floor *hs_floor_new(const char *key_path);
+void hs_floor_free(struct hs_floor *f);
+/* Runs each operation in turn, for secs of wall time in all, into t.
+ * Returns 0 on a failure. */
+int hs_floor_turn(struct hs_floor *f, double secs, struct hs_floor_tally *t);
+/* Microseconds of CPU time per operation op in t (0: not measured). */
+double hs_floor_us(const struct hs_floor_tally *t, int op);
 
 /* Heap accounting (handshake_heap.c): malloc and friends are replaced in
  * this executable, except under AddressSanitizer, which owns them. */

@@ -6,7 +6,11 @@
  * no tickets (GNUTLS_NO_TICKETS) and no session database (so no
  * resumption), the MTU fixed so nothing is fragmented, extended master
  * secret (on by default in GnuTLS; checked). The priority string and the
- * credentials are prepared once per suite, as a server would. */
+ * credentials are prepared once per suite, as a server would. For the
+ * certificate suite the server's credentials hold the ECDSA chain and key,
+ * and the client trusts the test root and verifies the chain and the
+ * server's name during the handshake (gnutls_session_set_verify_cert),
+ * fatal on failure. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,14 +50,34 @@ struct gt_state {
     gnutls_priority_t prio;
     gnutls_psk_client_credentials_t ccred;
     gnutls_psk_server_credentials_t scred;
+    gnutls_certificate_credentials_t ccert; /* certificate suites */
+    gnutls_certificate_credentials_t scert;
+    const char *host;         /* the name the client asks for (certificate suites) */
+    struct hs_srv_clock *srv; /* where the server's time goes (NULL: not timed) */
     /* The link of the pair being driven (one at a time). */
     struct gt_link link;
 };
 
+/* Set while a handshake is expected to fail: nothing is printed. */
+static int g_quiet;
+
 static int gt_fail(const char *what, int rc)
 {
-    fprintf(stderr, "bench-handshake: GnuTLS: %s: %s\n", what, gnutls_strerror(rc));
+    if (!g_quiet) {
+        fprintf(stderr, "bench-handshake: GnuTLS: %s: %s\n", what, gnutls_strerror(rc));
+    }
     return 0;
+}
+
+/* Brackets a server call (nothing when the server is not timed). */
+static uint64_t srv_begin(const struct gt_state *st)
+{
+    return hs_srv_begin(st->srv);
+}
+
+static void srv_end(const struct gt_state *st, uint64_t t0)
+{
+    hs_srv_end(st->srv, t0);
 }
 
 static ssize_t push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
@@ -127,7 +151,51 @@ static void gt_teardown(void *arg)
     if (st->scred != NULL) {
         gnutls_psk_free_server_credentials(st->scred);
     }
+    if (st->ccert != NULL) {
+        gnutls_certificate_free_credentials(st->ccert);
+    }
+    if (st->scert != NULL) {
+        gnutls_certificate_free_credentials(st->scert);
+    }
     free(st);
+}
+
+/* The credentials of a certificate suite: the server's chain and key, and
+ * the client's trust anchor. */
+static int gt_certs(struct gt_state *st)
+{
+    int rc = gnutls_certificate_allocate_credentials(&st->scert);
+    if (rc == GNUTLS_E_SUCCESS) {
+        rc = gnutls_certificate_set_x509_key_file(st->scert, hs_pki.cert, hs_pki.key,
+                                                  GNUTLS_X509_FMT_PEM);
+    }
+    if (rc == GNUTLS_E_SUCCESS) {
+        rc = gnutls_certificate_allocate_credentials(&st->ccert);
+    }
+    if (rc == GNUTLS_E_SUCCESS) {
+        /* The number of anchors loaded: exactly the test root. */
+        rc = gnutls_certificate_set_x509_trust_file(st->ccert, hs_pki.ca, GNUTLS_X509_FMT_PEM);
+        rc = rc == 1 ? GNUTLS_E_SUCCESS : rc < 0 ? rc : GNUTLS_E_CERTIFICATE_ERROR;
+    }
+    return rc;
+}
+
+/* The credentials of a PSK suite. */
+static int gt_psk(struct gt_state *st)
+{
+    const gnutls_datum_t key = {(unsigned char *)hs_psk_key, HS_PSK_KEY_LEN};
+    int rc = gnutls_psk_allocate_client_credentials(&st->ccred);
+    if (rc == GNUTLS_E_SUCCESS) {
+        rc =
+            gnutls_psk_set_client_credentials(st->ccred, HS_PSK_IDENTITY, &key, GNUTLS_PSK_KEY_RAW);
+    }
+    if (rc == GNUTLS_E_SUCCESS) {
+        rc = gnutls_psk_allocate_server_credentials(&st->scred);
+    }
+    if (rc == GNUTLS_E_SUCCESS) {
+        gnutls_psk_set_server_credentials_function(st->scred, psk_server_cb);
+    }
+    return rc;
 }
 
 static void *gt_setup(const struct hs_suite *s)
@@ -137,24 +205,16 @@ static void *gt_setup(const struct hs_suite *s)
         return NULL;
     }
     st->s = s;
-    const gnutls_datum_t key = {(unsigned char *)hs_psk_key, HS_PSK_KEY_LEN};
+    st->host = HS_HOST;
     int rc = gnutls_priority_init(&st->prio, s->gnutls_prio, NULL);
     if (rc == GNUTLS_E_SUCCESS) {
-        rc = gnutls_psk_allocate_client_credentials(&st->ccred);
-    }
-    if (rc == GNUTLS_E_SUCCESS) {
-        rc =
-            gnutls_psk_set_client_credentials(st->ccred, HS_PSK_IDENTITY, &key, GNUTLS_PSK_KEY_RAW);
-    }
-    if (rc == GNUTLS_E_SUCCESS) {
-        rc = gnutls_psk_allocate_server_credentials(&st->scred);
+        rc = s->cert ? gt_certs(st) : gt_psk(st);
     }
     if (rc != GNUTLS_E_SUCCESS) {
         gt_fail("setup failed", rc);
         gt_teardown(st);
         return NULL;
     }
-    gnutls_psk_set_server_credentials_function(st->scred, psk_server_cb);
     return st;
 }
 
@@ -168,7 +228,16 @@ static int session_new(struct gt_state *st, gnutls_session_t *out, int server, s
         return gt_fail("gnutls_init failed", rc);
     }
     rc = gnutls_priority_set(session, st->prio);
-    if (rc == GNUTLS_E_SUCCESS) {
+    if (rc == GNUTLS_E_SUCCESS && st->s->cert) {
+        rc =
+            gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, server ? st->scert : st->ccert);
+        if (rc == GNUTLS_E_SUCCESS && !server) {
+            rc = gnutls_server_name_set(session, GNUTLS_NAME_DNS, st->host, strlen(st->host));
+        }
+        if (rc == GNUTLS_E_SUCCESS && !server) {
+            gnutls_session_set_verify_cert(session, st->host, 0);
+        }
+    } else if (rc == GNUTLS_E_SUCCESS) {
         rc = server ? gnutls_credentials_set(session, GNUTLS_CRD_PSK, st->scred)
                     : gnutls_credentials_set(session, GNUTLS_CRD_PSK, st->ccred);
     }
@@ -198,7 +267,10 @@ static int pair_new(struct gt_state *st)
     if (!session_new(st, &l->c.session, 0, &l->c)) {
         return 0;
     }
-    if (!session_new(st, &l->s.session, 1, &l->s)) {
+    uint64_t t0 = srv_begin(st);
+    int ok = session_new(st, &l->s.session, 1, &l->s);
+    srv_end(st, t0);
+    if (!ok) {
         gnutls_deinit(l->c.session);
         return 0;
     }
@@ -208,7 +280,9 @@ static int pair_new(struct gt_state *st)
 static void pair_free(struct gt_state *st)
 {
     gnutls_deinit(st->link.c.session);
+    uint64_t t0 = srv_begin(st);
     gnutls_deinit(st->link.s.session);
+    srv_end(st, t0);
 }
 
 /* One handshake step: 1 done (or already done), 0 waiting, -1 failed. */
@@ -236,7 +310,9 @@ static int drive(struct gt_state *st, int mid)
     int s_done = 0;
     for (int i = 0; i < 8; i++) {
         int c = step(st->link.c.session, &c_done);
+        uint64_t t0 = srv_begin(st);
         int s = step(st->link.s.session, &s_done);
+        srv_end(st, t0);
         if (c < 0 || s < 0) {
             return 0;
         }
@@ -244,7 +320,9 @@ static int drive(struct gt_state *st, int mid)
             return 1;
         }
     }
-    fprintf(stderr, "bench-handshake: GnuTLS: handshake did not complete\n");
+    if (!g_quiet) {
+        fprintf(stderr, "bench-handshake: GnuTLS: handshake did not complete\n");
+    }
     return 0;
 }
 
@@ -280,7 +358,25 @@ static int check_side(const struct gt_state *st, gnutls_session_t session)
         return 0;
     }
     if (st->s->ecdhe && gnutls_group_get(session) != GNUTLS_GROUP_X25519) {
-        fprintf(stderr, "bench-handshake: GnuTLS: X25519 not used\n");
+        fprintf(stderr, "bench-handshake: GnuTLS: " HS_GROUP_NAME " not used\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* The client verified the server's chain and name and took an ECDSA
+ * signature with SHA-256. */
+static int check_verified(gnutls_session_t client)
+{
+    unsigned int n = 0;
+    gnutls_sign_algorithm_t sign = gnutls_sign_algorithm_get(client);
+    if (gnutls_certificate_get_peers(client, &n) == NULL || n == 0 ||
+        gnutls_session_get_verify_cert_status(client) != 0) {
+        fprintf(stderr, "bench-handshake: GnuTLS: the server's certificate was not verified\n");
+        return 0;
+    }
+    if (sign != GNUTLS_SIGN_ECDSA_SHA256 && sign != GNUTLS_SIGN_ECDSA_SECP256R1_SHA256) {
+        fprintf(stderr, "bench-handshake: GnuTLS: not an ECDSA signature with SHA-256\n");
         return 0;
     }
     return 1;
@@ -298,20 +394,46 @@ static int exchange(gnutls_session_t from, gnutls_session_t to, const char *msg)
     return 1;
 }
 
-static int gt_handshake(void *arg, int check)
+/* A client asking for a name the certificate does not carry must fail. */
+static int refuses_wrong_host(struct gt_state *st)
 {
-    struct gt_state *st = arg;
-    if (!pair_new(st)) {
+    st->host = HS_WRONG_HOST;
+    int ok = pair_new(st);
+    st->host = HS_HOST;
+    if (!ok) {
         return 0;
     }
-    gnutls_session_t c = st->link.c.session;
-    gnutls_session_t s = st->link.s.session;
-    int ok = drive(st, 0);
-    if (ok && check) {
-        ok = check_side(st, c) && check_side(st, s) && exchange(c, s, "ping") &&
-             exchange(s, c, "pong");
-    }
+    g_quiet = 1;
+    int done = drive(st, 0);
+    g_quiet = 0;
+    unsigned int status = gnutls_session_get_verify_cert_status(st->link.c.session);
     pair_free(st);
+    if (done || (status & GNUTLS_CERT_UNEXPECTED_OWNER) == 0) {
+        fprintf(stderr, "bench-handshake: GnuTLS: the wrong name was not refused as such\n");
+        return 0;
+    }
+    return 1;
+}
+
+static int gt_handshake(void *arg, int check, struct hs_srv_clock *srv)
+{
+    struct gt_state *st = arg;
+    st->srv = srv;
+    int ok = pair_new(st);
+    if (ok) {
+        gnutls_session_t c = st->link.c.session;
+        gnutls_session_t s = st->link.s.session;
+        ok = drive(st, 0);
+        if (ok && check) {
+            ok = check_side(st, c) && check_side(st, s) && (!st->s->cert || check_verified(c)) &&
+                 exchange(c, s, "ping") && exchange(s, c, "pong");
+        }
+        pair_free(st);
+    }
+    st->srv = NULL;
+    if (ok && check && st->s->cert) {
+        ok = refuses_wrong_host(st);
+    }
     return ok;
 }
 

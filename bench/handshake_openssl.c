@@ -5,16 +5,21 @@
  * datagram may carry several records). Same conditions as tern: no cookie
  * exchange (SSL_OP_COOKIE_EXCHANGE is off by default), no tickets, no
  * session cache, the MTU fixed so nothing is fragmented, extended master
- * secret (libssl negotiates it by default; checked). */
+ * secret (libssl negotiates it by default; checked). For the certificate
+ * suite the server context holds the ECDSA chain and key, and the client
+ * verifies the chain against the test root (SSL_VERIFY_PEER) and the
+ * server's name (SSL_set1_host), both fatal on failure; both sides allow
+ * only ECDSA with SHA-256 signatures, as tern uses with a P-256 key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "handshake.h"
 
@@ -22,7 +27,12 @@ struct ossl_state {
     const struct hs_suite *s;
     SSL_CTX *cctx;
     SSL_CTX *sctx;
+    const char *host;         /* the name the client asks for (certificate suites) */
+    struct hs_srv_clock *srv; /* where the server's time goes (NULL: not timed) */
 };
+
+/* Set while a handshake is expected to fail: nothing is printed. */
+static int g_quiet;
 
 struct ossl_pair {
     SSL *c;
@@ -56,9 +66,40 @@ static unsigned int psk_server_cb(SSL *ssl, const char *identity, unsigned char 
 
 static int ossl_fail(const char *what)
 {
+    if (g_quiet) {
+        ERR_clear_error();
+        return 0;
+    }
     fprintf(stderr, "bench-handshake: OpenSSL: %s\n", what);
     ERR_print_errors_fp(stderr);
     return 0;
+}
+
+/* Brackets a server call (nothing when the server is not timed). */
+static uint64_t srv_begin(const struct ossl_state *st)
+{
+    return hs_srv_begin(st->srv);
+}
+
+static void srv_end(const struct ossl_state *st, uint64_t t0)
+{
+    hs_srv_end(st->srv, t0);
+}
+
+/* The credentials of a certificate suite: the server's chain and key, or
+ * the client's trust anchor and peer verification. */
+static int ctx_certs(SSL_CTX *ctx, int server)
+{
+    if (SSL_CTX_set1_sigalgs_list(ctx, "ECDSA+SHA256") != 1) {
+        return 0;
+    }
+    if (server) {
+        return SSL_CTX_use_certificate_chain_file(ctx, hs_pki.cert) == 1 &&
+               SSL_CTX_use_PrivateKey_file(ctx, hs_pki.key, SSL_FILETYPE_PEM) == 1 &&
+               SSL_CTX_check_private_key(ctx) == 1;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    return SSL_CTX_load_verify_file(ctx, hs_pki.ca) == 1;
 }
 
 static SSL_CTX *ctx_new(const struct hs_suite *s, int server)
@@ -71,7 +112,12 @@ static SSL_CTX *ctx_new(const struct hs_suite *s, int server)
      * per connection instead, as for the other two. */
     SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    if (server) {
+    if (s->cert) {
+        if (!ctx_certs(ctx, server)) {
+            SSL_CTX_free(ctx);
+            return NULL;
+        }
+    } else if (server) {
         SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
     } else {
         SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
@@ -79,7 +125,7 @@ static SSL_CTX *ctx_new(const struct hs_suite *s, int server)
     if (SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) != 1 ||
         SSL_CTX_set_cipher_list(ctx, s->openssl) != 1 ||
-        SSL_CTX_set1_groups_list(ctx, "X25519") != 1) {
+        SSL_CTX_set1_groups_list(ctx, s->cert ? HS_GROUP_NAME ":P-256" : HS_GROUP_NAME) != 1) {
         SSL_CTX_free(ctx);
         return NULL;
     }
@@ -103,6 +149,7 @@ static void *ossl_setup(const struct hs_suite *s)
         return NULL;
     }
     st->s = s;
+    st->host = HS_HOST;
     st->cctx = ctx_new(s, 0);
     st->sctx = ctx_new(s, 1);
     if (st->cctx == NULL || st->sctx == NULL) {
@@ -113,10 +160,12 @@ static void *ossl_setup(const struct hs_suite *s)
     return st;
 }
 
-static void pair_free(struct ossl_pair *p)
+static void pair_free(const struct ossl_state *st, struct ossl_pair *p)
 {
     SSL_free(p->c);
+    uint64_t t0 = srv_begin(st);
     SSL_free(p->s);
+    srv_end(st, t0);
     p->c = NULL;
     p->s = NULL;
 }
@@ -126,14 +175,16 @@ static void pair_free(struct ossl_pair *p)
 static int pair_new(struct ossl_state *st, struct ossl_pair *p)
 {
     p->c = SSL_new(st->cctx);
+    uint64_t t0 = srv_begin(st);
     p->s = SSL_new(st->sctx);
+    srv_end(st, t0);
     BIO *c2s = BIO_new(BIO_s_mem());
     BIO *s2c = BIO_new(BIO_s_mem());
     if (p->c == NULL || p->s == NULL || c2s == NULL || s2c == NULL || BIO_up_ref(c2s) != 1 ||
         BIO_up_ref(s2c) != 1) {
         BIO_free(c2s);
         BIO_free(s2c);
-        pair_free(p);
+        pair_free(st, p);
         return ossl_fail("SSL_new or BIO_new failed");
     }
     SSL_set_bio(p->c, s2c, c2s);
@@ -141,8 +192,13 @@ static int pair_new(struct ossl_state *st, struct ossl_pair *p)
     SSL_set_connect_state(p->c);
     SSL_set_accept_state(p->s);
     if (SSL_set_mtu(p->c, HS_MTU) <= 0 || SSL_set_mtu(p->s, HS_MTU) <= 0) {
-        pair_free(p);
+        pair_free(st, p);
         return ossl_fail("SSL_set_mtu failed");
+    }
+    if (st->s->cert &&
+        (SSL_set_tlsext_host_name(p->c, st->host) != 1 || SSL_set1_host(p->c, st->host) != 1)) {
+        pair_free(st, p);
+        return ossl_fail("setting the server name failed");
     }
     return 1;
 }
@@ -159,11 +215,13 @@ static int step(SSL *ssl)
 
 /* Runs both sides until both completed (each call reads everything the peer
  * queued). With mid, stops once the server has sent its first flight. */
-static int drive(struct ossl_pair *p, int mid)
+static int drive(const struct ossl_state *st, struct ossl_pair *p, int mid)
 {
     for (int i = 0; i < 8; i++) {
         int c = step(p->c);
+        uint64_t t0 = srv_begin(st);
         int s = step(p->s);
+        srv_end(st, t0);
         if (c < 0 || s < 0) {
             return ossl_fail("handshake failed");
         }
@@ -185,7 +243,23 @@ static int check_side(const struct ossl_state *st, SSL *ssl)
         return ossl_fail("extended master secret not used");
     }
     if (st->s->ecdhe && SSL_get_negotiated_group(ssl) != NID_X25519) {
-        return ossl_fail("X25519 not used");
+        return ossl_fail(HS_GROUP_NAME " not used");
+    }
+    return 1;
+}
+
+/* The client verified the server's chain and name and took an ECDSA
+ * signature with SHA-256. */
+static int check_verified(SSL *client)
+{
+    int type = 0;
+    int md = 0;
+    if (SSL_get0_peer_certificate(client) == NULL || SSL_get_verify_result(client) != X509_V_OK) {
+        return ossl_fail("the server's certificate was not verified");
+    }
+    if (SSL_get_peer_signature_type_nid(client, &type) != 1 || type != EVP_PKEY_EC ||
+        SSL_get_peer_signature_nid(client, &md) != 1 || md != NID_sha256) {
+        return ossl_fail("not an ECDSA signature with SHA-256");
     }
     return 1;
 }
@@ -202,19 +276,46 @@ static int exchange(SSL *from, SSL *to, const char *msg)
     return 1;
 }
 
-static int ossl_handshake(void *arg, int check)
+/* A client asking for a name the certificate does not carry must fail. */
+static int refuses_wrong_host(struct ossl_state *st)
+{
+    struct ossl_pair p;
+    st->host = HS_WRONG_HOST;
+    int ok = pair_new(st, &p);
+    st->host = HS_HOST;
+    if (!ok) {
+        return 0;
+    }
+    g_quiet = 1;
+    int done = drive(st, &p, 0) && SSL_is_init_finished(p.c);
+    g_quiet = 0;
+    long result = SSL_get_verify_result(p.c);
+    pair_free(st, &p);
+    if (done || result != X509_V_ERR_HOSTNAME_MISMATCH) {
+        return ossl_fail("the wrong name was not refused as such");
+    }
+    return 1;
+}
+
+static int ossl_handshake(void *arg, int check, struct hs_srv_clock *srv)
 {
     struct ossl_state *st = arg;
     struct ossl_pair p;
-    if (!pair_new(st, &p)) {
-        return 0;
+    st->srv = srv;
+    int ok = pair_new(st, &p);
+    if (ok) {
+        ok = drive(st, &p, 0) && SSL_is_init_finished(p.c) && SSL_is_init_finished(p.s);
+        if (ok && check) {
+            ok = check_side(st, p.c) && check_side(st, p.s) &&
+                 (!st->s->cert || check_verified(p.c)) && exchange(p.c, p.s, "ping") &&
+                 exchange(p.s, p.c, "pong");
+        }
+        pair_free(st, &p);
     }
-    int ok = drive(&p, 0) && SSL_is_init_finished(p.c) && SSL_is_init_finished(p.s);
-    if (ok && check) {
-        ok = check_side(st, p.c) && check_side(st, p.s) && exchange(p.c, p.s, "ping") &&
-             exchange(p.s, p.c, "pong");
+    st->srv = NULL;
+    if (ok && check && st->s->cert) {
+        ok = refuses_wrong_host(st);
     }
-    pair_free(&p);
     return ok;
 }
 
@@ -225,7 +326,7 @@ static void *ossl_hold(void *arg, enum hs_stage stage)
     if (!pair_new(st, &p)) {
         return NULL;
     }
-    int ok = drive(&p, stage == HS_MID);
+    int ok = drive(st, &p, stage == HS_MID);
     if (ok && stage != HS_MID) {
         ok = SSL_is_init_finished(p.s);
     }
@@ -233,7 +334,7 @@ static void *ossl_hold(void *arg, enum hs_stage stage)
         ok = exchange(p.c, p.s, "ping");
     }
     if (!ok) {
-        pair_free(&p);
+        pair_free(st, &p);
         return NULL;
     }
     SSL *s = p.s;
@@ -259,50 +360,3 @@ static void ossl_release(void *arg, void *server)
 const struct hs_impl hs_openssl_impl = {
     "OpenSSL", ossl_setup, ossl_teardown, ossl_handshake, ossl_hold, ossl_release,
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-double hs_x25519_us(int rounds, double secs)
-{
-    EVP_PKEY_CTX *gen = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-    EVP_PKEY *a = NULL;
-    EVP_PKEY *b = NULL;
-    EVP_PKEY_CTX *ctx = NULL;
-    double best = 0;
-    if (gen == NULL || EVP_PKEY_keygen_init(gen) != 1 || EVP_PKEY_keygen(gen, &a) != 1 ||
-        EVP_PKEY_keygen(gen, &b) != 1 ||
-        (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, a, NULL)) == NULL ||
-        EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer(ctx, b) != 1) {
-        ossl_fail("X25519 setup failed");
-        goto out;
-    }
-    for (int r = 0; r < rounds; r++) {
-        long n = 0;
-        double t0 = now_s();
-        double t;
-        do {
-            uint8_t secret[32];
-            size_t len = sizeof(secret);
-            if (EVP_PKEY_derive(ctx, secret, &len) != 1) {
-                ossl_fail("X25519 failed");
-                best = 0;
-                goto out;
-            }
-            n++;
-            t = now_s();
-        } while (t - t0 < secs);
-        double us = (t - t0) * 1e6 / (double)n;
-        best = best == 0 || us < best ? us : best;
-    }
-out:
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(a);
-    EVP_PKEY_free(b);
-    EVP_PKEY_CTX_free(gen);
-    return best;
-}

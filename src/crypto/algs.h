@@ -18,6 +18,14 @@ struct tern_algs {
     EVP_KDF *hkdf;
     EC_GROUP *p256;
     EC_GROUP *p384;
+    /* X25519 keys from raw bytes without a look-up by name per key: a
+     * context prepared with EVP_PKEY_fromdata_init(), only ever passed to
+     * EVP_PKEY_fromdata(), which reads it and nothing else (so threads may
+     * share it). */
+    EVP_PKEY_CTX *x25519_fromdata;
+    /* The X25519 base point (u = 9) as a public key: X25519(k, 9) is the
+     * public value of k (RFC 7748 section 6.1). Read-only. */
+    EVP_PKEY *x25519_base;
 };
 
 /* The fetched handles, or NULL when libcrypto lacks one of them (then every

@@ -15,7 +15,8 @@
 
 /* The NIST curves go through EC_POINT arithmetic directly on the fetched
  * group (no EVP_PKEY or decoder round trip per handshake); X25519 goes
- * through EVP_PKEY raw keys. */
+ * through EVP_PKEY raw keys made on a context prepared once (tern_algs()),
+ * so that no key is looked up by name per handshake. */
 
 int tern_kex_group_supported(int group)
 {
@@ -61,16 +62,75 @@ static const EC_GROUP *ec_group(int group)
                                            : NULL;
 }
 
+/* An X25519 key from raw bytes on the prepared context: a key pair when
+ * priv is given, else a public key. NULL on a failure. */
+static EVP_PKEY *x25519_key(const uint8_t *priv, const uint8_t *pub)
+{
+    const struct tern_algs *algs = tern_algs();
+    if (algs == NULL) {
+        return NULL;
+    }
+    OSSL_PARAM params[3];
+    size_t n = 0;
+    if (priv != NULL) {
+        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)priv, 32);
+    }
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)pub, 32);
+    params[n] = OSSL_PARAM_construct_end();
+    EVP_PKEY *pk = NULL;
+    int selection = priv != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
+    if (EVP_PKEY_fromdata(algs->x25519_fromdata, &pk, selection, params) != 1) {
+        return NULL;
+    }
+    return pk;
+}
+
+/* X25519(the private scalar of mine, the u-coordinate of theirs) into out.
+ * Returns TERN_OK, TERN_ERR_BAD_KEY_SHARE when the result is all zeros (a
+ * small-order peer point; libcrypto refuses it too), or TERN_ERR_CRYPTO. */
+static int x25519_dh(EVP_PKEY *mine, EVP_PKEY *theirs, uint8_t out[32])
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
+    size_t len = 32;
+    int rc = TERN_ERR_CRYPTO;
+    /* No peer validation pass (validate_peer 0): every 32-byte string is an
+     * X25519 public value (RFC 7748 section 5), and libcrypto's check would
+     * only build another context to confirm the key has a public part. The
+     * check that matters, a non-zero result, is made below. */
+    if (ctx == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
+        EVP_PKEY_derive_set_peer_ex(ctx, theirs, 0) != 1) {
+        goto out;
+    }
+    if (EVP_PKEY_derive(ctx, out, &len) != 1 || len != 32) {
+        rc = TERN_ERR_BAD_KEY_SHARE;
+        goto out;
+    }
+    static const uint8_t zero[32];
+    rc = tern_ct_equal(out, zero, 32) ? TERN_ERR_BAD_KEY_SHARE : TERN_OK;
+out:
+    EVP_PKEY_CTX_free(ctx);
+    return rc;
+}
+
+/* The public value is X25519(k, 9), computed by the same Montgomery ladder
+ * as every exchange. libcrypto's own derivation of a public key (its
+ * fixed-base path, which it takes for a key made from a private value
+ * alone) costs about 10% more instructions and more time here; the key is
+ * therefore made with the base point standing in for its public value, a
+ * placeholder the exchange never reads. */
 static int x25519_from_private(struct tern_kex *k, const uint8_t *priv)
 {
-    EVP_PKEY *pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv, 32);
+    const struct tern_algs *algs = tern_algs();
+    static const uint8_t base_u[32] = {9};
+    EVP_PKEY *pk = algs == NULL ? NULL : x25519_key(priv, base_u);
     if (pk == NULL) {
         return TERN_ERR_CRYPTO;
     }
-    size_t len = 32;
-    int ok = EVP_PKEY_get_raw_public_key(pk, k->pub, &len) == 1 && len == 32;
+    /* Never zero: a clamped scalar is not a multiple of the base point's
+     * prime order. */
+    int rc = x25519_dh(pk, algs->x25519_base, k->pub);
     EVP_PKEY_free(pk);
-    if (!ok) {
+    if (rc != TERN_OK) {
         return TERN_ERR_CRYPTO;
     }
     memcpy(k->priv, priv, 32);
@@ -175,30 +235,16 @@ int tern_kex_generate(struct tern_kex *k, int group, const struct tern_rng *rng)
 }
 
 /* Our key pair as an EVP_PKEY. Given the public value as well as the
- * private one, libcrypto does not recompute the public key, a fixed-base
- * scalar multiplication that costs as much as the exchange itself (about
- * a quarter of an ECDHE_PSK handshake when it was done here). A key
- * without its public value (never made by tern_kex_from_private) takes the
- * slow way. */
+ * private one, libcrypto does not recompute the public key, a scalar
+ * multiplication that costs as much as the exchange itself. A key without
+ * its public value (never made by tern_kex_from_private) takes the slow
+ * way. */
 static EVP_PKEY *x25519_own_key(const struct tern_kex *k)
 {
     if (k->pub_len != 32) {
         return EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, k->priv, 32);
     }
-    OSSL_PARAM params[3];
-    params[0] =
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, (void *)k->priv, k->priv_len);
-    params[1] =
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)k->pub, k->pub_len);
-    params[2] = OSSL_PARAM_construct_end();
-    EVP_PKEY *pk = NULL;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_KEYPAIR, params) != 1) {
-        pk = NULL;
-    }
-    EVP_PKEY_CTX_free(ctx);
-    return pk;
+    return x25519_key(k->priv, k->pub);
 }
 
 static int x25519_derive(const struct tern_kex *k, const uint8_t *peer, size_t peer_len,
@@ -209,28 +255,10 @@ static int x25519_derive(const struct tern_kex *k, const uint8_t *peer, size_t p
     }
     int rc = TERN_ERR_CRYPTO;
     EVP_PKEY *mine = x25519_own_key(k);
-    EVP_PKEY *theirs = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, 32);
-    EVP_PKEY_CTX *ctx = mine == NULL ? NULL : EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
-    if (mine == NULL || theirs == NULL || ctx == NULL) {
-        goto out;
+    EVP_PKEY *theirs = x25519_key(NULL, peer);
+    if (mine != NULL && theirs != NULL) {
+        rc = x25519_dh(mine, theirs, secret);
     }
-    size_t len = 32;
-    /* No peer validation pass (validate_peer 0): every 32-byte string is an
-     * X25519 public value (RFC 7748 section 5), and libcrypto's check would
-     * only build another context to confirm the key has a public part. The
-     * check that matters, a non-zero result, is made below. */
-    if (EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer_ex(ctx, theirs, 0) != 1) {
-        goto out;
-    }
-    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != 32) {
-        /* libcrypto refuses an all-zero result (small-order peer point). */
-        rc = TERN_ERR_BAD_KEY_SHARE;
-        goto out;
-    }
-    static const uint8_t zero[32];
-    rc = tern_ct_equal(secret, zero, 32) ? TERN_ERR_BAD_KEY_SHARE : TERN_OK;
-out:
-    EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(mine);
     EVP_PKEY_free(theirs);
     return rc;

@@ -57,6 +57,13 @@ int tern_pkey_wrap(struct tern_pkey **out, EVP_PKEY *pk, int is_private)
     k->pk = pk;
     k->type = type;
     k->is_private = is_private;
+    if (is_private && (type == TERN_PKEY_EC_P256 || type == TERN_PKEY_EC_P384)) {
+        k->sign_ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+        if (k->sign_ctx != NULL && EVP_PKEY_sign_init(k->sign_ctx) != 1) {
+            EVP_PKEY_CTX_free(k->sign_ctx);
+            k->sign_ctx = NULL;
+        }
+    }
     *out = k;
     return TERN_OK;
 }
@@ -182,6 +189,7 @@ void tern_pkey_free(struct tern_pkey *k)
     if (k == NULL) {
         return;
     }
+    EVP_PKEY_CTX_free(k->sign_ctx);
     EVP_PKEY_free(k->pk);
     free(k);
 }

@@ -8,6 +8,12 @@ struct tern_pkey {
     EVP_PKEY *pk;
     int type; /* enum tern_pkey_type */
     int is_private;
+    /* Private ECDSA keys: a context initialised for signing when the key
+     * is made, duplicated for each signature (tern_sig_sign), which spares
+     * the look-ups by name of a fresh initialisation. Only read after it is
+     * made, so threads may share it. NULL otherwise, or if it could not be
+     * made (signatures then take the general path). */
+    EVP_PKEY_CTX *sign_ctx;
 };
 
 /* Wraps pk (taking ownership; freed on failure) into a struct tern_pkey.

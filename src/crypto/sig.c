@@ -74,6 +74,42 @@ static int begin(EVP_MD_CTX *ctx, const struct tern_pkey *k, const struct scheme
     return TERN_OK;
 }
 
+/* ECDSA (hashed first: the signature covers the digest alone) on the
+ * key's prepared context: a duplicate costs no look-up by name, where
+ * EVP_DigestSignInit_ex() fetches the digest, the signature algorithm and
+ * the key management each time. The signature is the same DER
+ * ECDSA-Sig-Value. */
+static int ecdsa_sign_prepared(const struct tern_pkey *k, const struct scheme_info *info,
+                               const uint8_t *msg, size_t msg_len, uint8_t *sig, size_t *sig_len)
+{
+    uint8_t digest[TERN_HASH_MAX_LEN];
+    unsigned int digest_len = 0;
+    const EVP_MD *md = tern_md_for(info->hash);
+    if (md == NULL || EVP_Digest(msg, msg_len, digest, &digest_len, md, NULL) != 1) {
+        return TERN_ERR_CRYPTO;
+    }
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_dup(k->sign_ctx);
+    if (ctx == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    int rc = TERN_OK;
+    size_t need = 0;
+    if (EVP_PKEY_sign(ctx, NULL, &need, digest, digest_len) != 1) {
+        rc = TERN_ERR_CRYPTO;
+    } else if (need > *sig_len) {
+        rc = TERN_ERR_BUFFER;
+    } else {
+        size_t len = *sig_len;
+        if (EVP_PKEY_sign(ctx, sig, &len, digest, digest_len) != 1) {
+            rc = TERN_ERR_CRYPTO;
+        } else {
+            *sig_len = len;
+        }
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return rc;
+}
+
 int tern_sig_sign(const struct tern_pkey *k, int scheme, const uint8_t *msg, size_t msg_len,
                   uint8_t *sig, size_t *sig_len)
 {
@@ -81,6 +117,9 @@ int tern_sig_sign(const struct tern_pkey *k, int scheme, const uint8_t *msg, siz
     if (k == NULL || sig == NULL || sig_len == NULL || (msg == NULL && msg_len > 0) ||
         !k->is_private || !scheme_lookup(scheme, &info) || info.key_type != k->type) {
         return TERN_ERR_ARG;
+    }
+    if (k->sign_ctx != NULL) {
+        return ecdsa_sign_prepared(k, &info, msg, msg_len, sig, sig_len);
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (ctx == NULL) {
@@ -106,6 +145,32 @@ int tern_sig_sign(const struct tern_pkey *k, int scheme, const uint8_t *msg, siz
     return rc;
 }
 
+/* ECDSA verification of the digest, hashed on the digest fetched once
+ * (EVP_DigestVerifyInit_ex() would fetch it by name); the same check as
+ * EVP_DigestVerify() makes. */
+static int ecdsa_verify_hashed(const struct tern_pkey *k, const struct scheme_info *info,
+                               const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                               size_t sig_len)
+{
+    uint8_t digest[TERN_HASH_MAX_LEN];
+    unsigned int digest_len = 0;
+    const EVP_MD *md = tern_md_for(info->hash);
+    if (md == NULL || EVP_Digest(msg, msg_len, digest, &digest_len, md, NULL) != 1) {
+        return TERN_ERR_CRYPTO;
+    }
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pk, NULL);
+    if (ctx == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    int rc = TERN_ERR_CRYPTO;
+    if (EVP_PKEY_verify_init(ctx) == 1) {
+        rc = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len) == 1 ? TERN_OK
+                                                                         : TERN_ERR_BAD_SIGNATURE;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return rc;
+}
+
 int tern_sig_verify(const struct tern_pkey *k, int scheme, const uint8_t *msg, size_t msg_len,
                     const uint8_t *sig, size_t sig_len)
 {
@@ -116,6 +181,9 @@ int tern_sig_verify(const struct tern_pkey *k, int scheme, const uint8_t *msg, s
     }
     if (sig_len == 0 || sig_len > TERN_SIG_MAX_LEN) {
         return TERN_ERR_BAD_SIGNATURE;
+    }
+    if (k->type == TERN_PKEY_EC_P256 || k->type == TERN_PKEY_EC_P384) {
+        return ecdsa_verify_hashed(k, &info, msg, msg_len, sig, sig_len);
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (ctx == NULL) {

@@ -1,5 +1,6 @@
 #include "crypto/x509.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,24 +41,154 @@ static int looks_like_pem(const uint8_t *data, size_t len)
     return 0;
 }
 
-/* Appends x (taking ownership) with its DER encoding. */
-static int chain_push(struct tern_x509_chain *c, X509 *x)
+/* Appends x with its DER encoding der (taking ownership of both, even on
+ * failure). */
+static int chain_take(struct tern_x509_chain *c, X509 *x, unsigned char *der, size_t len)
 {
     if (c->n >= MAX_CHAIN) {
         X509_free(x);
+        OPENSSL_free(der);
         return TERN_ERR_BAD_CREDENTIAL;
     }
+    c->x[c->n] = x;
+    c->der[c->n] = der;
+    c->der_len[c->n] = len;
+    c->n++;
+    return TERN_OK;
+}
+
+/* Appends x (taking ownership) with its DER encoding. */
+static int chain_push(struct tern_x509_chain *c, X509 *x)
+{
     unsigned char *der = NULL;
     int len = i2d_X509(x, &der);
     if (len <= 0) {
         X509_free(x);
         return TERN_ERR_BAD_CREDENTIAL;
     }
-    c->x[c->n] = x;
-    c->der[c->n] = der;
-    c->der_len[c->n] = (size_t)len;
-    c->n++;
-    return TERN_OK;
+    return chain_take(c, x, der, (size_t)len);
+}
+
+/* Certificates received lately, decoded, by their bytes as received. A
+ * client meets the same server chain handshake after handshake, and
+ * libcrypto 3.0 decodes a certificate's public key through its decoder
+ * framework, which enumerates every decoder and key manager by name each
+ * time: about 1.5 million instructions (some 200 us here) per P-256
+ * certificate, more than its ECDSA verification. A hit shares the decoded
+ * certificate, as all threads share those of a trust store (libcrypto
+ * counts the references and computes the cached fields under a lock), and
+ * copies its encoding. Only the very same bytes hit, and what is looked up
+ * is public (sent in the clear). At most CERT_CACHE_SLOTS certificates of
+ * at most CERT_CACHE_MAX_DER bytes are kept, the least recently used
+ * replaced first, for the life of the process. */
+#define CERT_CACHE_SLOTS   8
+#define CERT_CACHE_MAX_DER 4096
+
+struct cert_slot {
+    unsigned char *key; /* the bytes received */
+    size_t key_len;
+    X509 *x;            /* the cache's own reference */
+    unsigned char *der; /* i2d_X509(x) */
+    size_t der_len;
+    uint64_t used; /* when last used (a tick); 0: empty */
+};
+
+static struct cert_slot g_cert_cache[CERT_CACHE_SLOTS];
+static uint64_t g_cert_tick;
+static pthread_mutex_t g_cert_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The slot holding key, or NULL. Called locked. */
+static struct cert_slot *cache_find(const uint8_t *key, size_t len)
+{
+    for (size_t i = 0; i < CERT_CACHE_SLOTS; i++) {
+        struct cert_slot *s = &g_cert_cache[i];
+        if (s->used != 0 && s->key_len == len && memcmp(s->key, key, len) == 0) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* On a hit, a new reference to the certificate decoded from key and a copy
+ * of its encoding; returns 1 then, 0 on a miss. */
+static int cache_get(const uint8_t *key, size_t len, X509 **x, unsigned char **der, size_t *der_len)
+{
+    int hit = 0;
+    pthread_mutex_lock(&g_cert_lock);
+    struct cert_slot *s = cache_find(key, len);
+    unsigned char *copy = s != NULL ? OPENSSL_malloc(s->der_len) : NULL;
+    if (copy != NULL && X509_up_ref(s->x) == 1) {
+        memcpy(copy, s->der, s->der_len);
+        *x = s->x;
+        *der = copy;
+        *der_len = s->der_len;
+        s->used = ++g_cert_tick;
+        hit = 1;
+    }
+    pthread_mutex_unlock(&g_cert_lock);
+    if (!hit) {
+        OPENSSL_free(copy);
+    }
+    return hit;
+}
+
+/* Keeps x, decoded from key, with its encoding der. Not keeping it is no
+ * error: the next one is decoded again. */
+static void cache_put(const uint8_t *key, size_t len, X509 *x, const unsigned char *der,
+                      size_t der_len)
+{
+    if (len > CERT_CACHE_MAX_DER || der_len > CERT_CACHE_MAX_DER) {
+        return;
+    }
+    struct cert_slot add = {OPENSSL_memdup(key, len),     len,     x,
+                            OPENSSL_memdup(der, der_len), der_len, 0};
+    if (add.key == NULL || add.der == NULL || X509_up_ref(x) != 1) {
+        OPENSSL_free(add.key);
+        OPENSSL_free(add.der);
+        return;
+    }
+    pthread_mutex_lock(&g_cert_lock);
+    struct cert_slot old = add; /* what to free: ours if another thread was first */
+    if (cache_find(key, len) == NULL) {
+        struct cert_slot *victim = &g_cert_cache[0];
+        for (size_t i = 1; i < CERT_CACHE_SLOTS; i++) {
+            victim = g_cert_cache[i].used < victim->used ? &g_cert_cache[i] : victim;
+        }
+        old = *victim;
+        add.used = ++g_cert_tick;
+        *victim = add;
+    }
+    pthread_mutex_unlock(&g_cert_lock);
+    if (old.key != NULL) {
+        OPENSSL_free(old.key);
+        OPENSSL_free(old.der);
+        X509_free(old.x);
+    }
+}
+
+/* Decodes one certificate as received (through the cache) and appends it.
+ * Undecodable bytes, or trailing bytes after the certificate, fail. */
+static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t len)
+{
+    X509 *x = NULL;
+    unsigned char *enc = NULL;
+    size_t enc_len = 0;
+    if (cache_get(der, len, &x, &enc, &enc_len)) {
+        return chain_take(c, x, enc, enc_len);
+    }
+    const unsigned char *p = der;
+    x = len <= (size_t)INT32_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+    if (x == NULL || p != der + len) {
+        X509_free(x);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    int n = i2d_X509(x, &enc);
+    if (n <= 0) {
+        X509_free(x);
+        return TERN_ERR_BAD_CREDENTIAL;
+    }
+    cache_put(der, len, x, enc, (size_t)n);
+    return chain_take(c, x, enc, (size_t)n);
 }
 
 /* Reads every certificate of data (PEM or one DER) and hands each to push. */
@@ -129,14 +260,7 @@ int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_
         return TERN_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *p = der[i];
-        X509 *x = len[i] <= (size_t)INT32_MAX ? d2i_X509(NULL, &p, (long)len[i]) : NULL;
-        if (x == NULL || p != der[i] + len[i]) {
-            X509_free(x); /* undecodable, or trailing bytes after it */
-            tern_x509_chain_free(c);
-            return TERN_ERR_BAD_CREDENTIAL;
-        }
-        int rc = chain_push(c, x); /* takes x, even on failure */
+        int rc = chain_push_der(c, der[i], len[i]);
         if (rc != TERN_OK) {
             tern_x509_chain_free(c);
             return rc;
