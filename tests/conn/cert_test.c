@@ -6,7 +6,9 @@
 
 #include <tern/tern.h>
 
+#include "handshake/header.h"
 #include "pair.h"
+#include "record/header.h"
 #include "test.h"
 
 static char *path(const char *name)
@@ -392,7 +394,71 @@ static void many_accepted_cas(void)
     pair_free(&p);
 }
 
-TEST_MAIN(T(many_accepted_cas), T(chain_by_server_name), T(chain_by_accepted_ca),
+/* Flips the last byte of the first handshake message of type in the
+ * queued datagrams (an unfragmented one); returns 1 when found. */
+static int corrupt_message(struct link_queue *q, uint8_t type)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        struct tern_reader r;
+        tern_r_init(&r, q->q[i].data, q->q[i].len);
+        struct tern_rec12_header rh;
+        struct tern_reader body;
+        while (tern_rec12_header_parse(&r, &rh, &body) == TERN_OK) {
+            struct tern_hs_header hh;
+            struct tern_reader frag;
+            if (rh.type == TERN_CT_HANDSHAKE && rh.epoch == 0 &&
+                tern_hs_header_parse(&body, &hh, &frag) == TERN_OK && hh.type == type &&
+                frag.len > 0) {
+                size_t at = (size_t)(frag.p - q->q[i].data) + frag.len - 1;
+                q->q[i].data[at] ^= 0x01;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A ServerKeyExchange whose signature does not verify, and a client
+ * CertificateVerify that does not: decrypt_error (RFC 5246 section 7.2.2). */
+static void bad_signatures(void)
+{
+    struct pair p;
+    struct tern_config *cc = client_cfg();
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(tern_config_set_cookies(sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(pair_init_named(&p, cc, sc, 31, "localhost"), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    pair_flush(&p, p.client, &p.to_server);
+    pair_deliver(&p, &p.to_server, p.server, 0);
+    pair_flush(&p, p.server, &p.to_client);
+    CHECK(corrupt_message(&p.to_client, TERN_HS_SERVER_KEY_EXCHANGE));
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_BAD_SIGNATURE);
+    CHECK_INT(tern_conn_alert_sent(p.client), 51);
+    pair_free(&p);
+
+    cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+              TERN_OK);
+    sc = auth_server(TERN_CLIENT_AUTH_REQUIRE);
+    CHECK_INT(tern_config_set_cookies(sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(pair_init_named(&p, cc, sc, 32, "localhost"), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    pair_flush(&p, p.client, &p.to_server);
+    pair_deliver(&p, &p.to_server, p.server, 0);
+    pair_flush(&p, p.server, &p.to_client);
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    CHECK(corrupt_message(&p.to_server, TERN_HS_CERTIFICATE_VERIFY));
+    pair_deliver(&p, &p.to_server, p.server, 0);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_BAD_SIGNATURE);
+    CHECK_INT(tern_conn_alert_sent(p.server), 51);
+    pair_free(&p);
+}
+
+TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(chain_by_accepted_ca),
           T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
           T(client_certificates), T(mismatched_key))
