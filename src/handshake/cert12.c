@@ -363,6 +363,20 @@ static int verify_chain(struct tern_hs12 *hs)
     return TERN_OK;
 }
 
+/* An empty Certificate (or raw key). RFC 5246 section 7.4.6: a client
+ * without a suitable certificate sends an empty one, which a server may
+ * accept unless it requires one; a server never may. */
+static int no_certificate(struct tern_hs12 *hs)
+{
+    if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
+        struct tern_session12 *s = hs->sess;
+        s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
+        s->n_verify_errs = 1;
+        return TERN_ERR_NO_CERTIFICATE;
+    }
+    return TERN_OK;
+}
+
 /* RFC 7250: the peer's key must be one the application allows. */
 static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
 {
@@ -371,12 +385,7 @@ static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
     TERN_TRY(tern_r_end(&body));
     struct tern_session12 *s = hs->sess;
     if (spki.len == 0) {
-        if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
-            s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
-            s->n_verify_errs = 1;
-            return TERN_ERR_NO_CERTIFICATE;
-        }
-        return TERN_OK;
+        return no_certificate(hs);
     }
     TERN_ENSURE(tern_pkey_parse_public(&hs->peer_key, spki.p, spki.len) == TERN_OK,
                 TERN_ERR_BAD_CERTIFICATE);
@@ -406,16 +415,8 @@ int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader bod
     }
     struct tern_certificate_msg msg;
     TERN_TRY(tern_certificate_parse(body, &msg));
-    struct tern_session12 *s = hs->sess;
     if (msg.n == 0) {
-        /* RFC 5246 section 7.4.6: a client without a suitable certificate
-         * sends an empty list; a server never may. */
-        if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
-            s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
-            s->n_verify_errs = 1;
-            return TERN_ERR_NO_CERTIFICATE;
-        }
-        return TERN_OK;
+        return no_certificate(hs);
     }
     TERN_ENSURE(tern_x509_chain_from_der(msg.der, msg.len, msg.n, &hs->peer_chain) == TERN_OK,
                 TERN_ERR_BAD_CERTIFICATE);
