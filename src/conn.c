@@ -8,6 +8,7 @@
 
 #include <tern/err.h>
 
+#include "crypto/errors.h"
 #include "handshake/cookie_mac.h"
 #include "handshake/header.h"
 #include "handshake/hs12.h"
@@ -20,6 +21,16 @@
 #define NS_PER_MS     UINT64_C(1000000)
 /* Largest single datagram kept for sending once (an alert under any suite). */
 #define FINAL_MAX 48
+/* Warning alerts (other than close_notify) accepted in a row, with no
+ * other record between them. A correct peer sends one now and then; an
+ * endless run of them is the "SSL Death Alert" flood (CVE-2016-8610) that
+ * kept servers busy, so the run has a ceiling (DESIGN.md: every counter
+ * has one). */
+#define MAX_WARNINGS_IN_ROW 8
+/* A ClientHello's record number the server continues from, at most: a
+ * client that has sent this many records before its handshake is not
+ * plausible, and 2^48 numbers leave ample room above it. */
+#define MAX_FOLLOWED_SEQ (UINT64_C(1) << 32)
 
 struct tern_conn {
     struct tern_config *cfg;
@@ -27,6 +38,7 @@ struct tern_conn {
     int error;
     int alert_sent;
     int alert_received;
+    unsigned warnings_in_row;
     size_t mtu;
     struct tern_rec12 rl;
     struct tern_session12 sess;
@@ -89,8 +101,8 @@ static int fail(struct tern_conn *c, int err)
     return err;
 }
 
-int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
-                  size_t peer_len)
+static int conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
+                    size_t peer_len)
 {
     TERN_ENSURE(out != NULL, TERN_ERR_ARG);
     *out = NULL;
@@ -119,6 +131,15 @@ int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *p
     c->deadline = UINT64_MAX;
     *out = c;
     return TERN_OK;
+}
+
+int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
+                  size_t peer_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = conn_new(out, cfg, peer, peer_len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 void tern_conn_free(struct tern_conn *c)
@@ -245,7 +266,7 @@ static void end_linger(struct tern_conn *c)
     }
 }
 
-int tern_conn_start(struct tern_conn *c, uint64_t now_ns)
+static int conn_start(struct tern_conn *c, uint64_t now_ns)
 {
     TERN_ENSURE(c != NULL, TERN_ERR_ARG);
     TERN_ENSURE(c->state == TERN_STATE_IDLE && c->hs != NULL && c->hs->is_client, TERN_ERR_STATE);
@@ -257,6 +278,14 @@ int tern_conn_start(struct tern_conn *c, uint64_t now_ns)
     }
     after_handshake_step(c, now_ns);
     return TERN_OK;
+}
+
+int tern_conn_start(struct tern_conn *c, uint64_t now_ns)
+{
+    tern_crypto_quiet_begin();
+    int rc = conn_start(c, now_ns);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 /* After the handshake: a ClientHello (server) or HelloRequest (client) asks
@@ -298,20 +327,30 @@ static int on_alert(struct tern_conn *c, const uint8_t *body, size_t len)
     if (body[0] == ALERT_FATAL) {
         return TERN_ERR_PEER_ALERT;
     }
-    return TERN_OK; /* other warnings change nothing */
+    /* Other warnings change nothing, up to a point. */
+    TERN_ENSURE(++c->warnings_in_row <= MAX_WARNINGS_IN_ROW, TERN_ERR_ALERT_FLOOD);
+    return TERN_OK;
 }
 
 static int on_record(struct tern_conn *c, const struct tern_rec12_record *rec, tern_data_fn on_data,
                      void *arg)
 {
+    if (rec->type != TERN_CT_ALERT) {
+        c->warnings_in_row = 0;
+    }
     switch (rec->type) {
     case TERN_CT_HANDSHAKE:
         if (c->hs != NULL && !c->hs->is_client && rec->epoch == 0 &&
             tern_rec12_tx_epoch(&c->rl) == 0) {
             /* RFC 6347 section 4.2.1 (and erratum 5186): the server's
              * records answering a ClientHello take its record number, so
-             * they never repeat one a stateless HelloVerifyRequest used. */
-            tern_rec12_tx_seq_at_least(&c->rl, rec->seq);
+             * they never repeat one a stateless HelloVerifyRequest used.
+             * Epoch 0 is not authenticated, so only plausible numbers are
+             * followed: a forged record numbered near 2^48 must not use up
+             * the server's own numbers. */
+            if (rec->seq < MAX_FOLLOWED_SEQ) {
+                tern_rec12_tx_seq_at_least(&c->rl, rec->seq);
+            }
         }
         if (c->hs != NULL && !(c->state == TERN_STATE_ESTABLISHED && rec->epoch == 0)) {
             if (tern_hs12_done(c->hs)) {
@@ -427,8 +466,8 @@ static int settle(struct tern_conn *c, uint64_t now_ns)
     return TERN_OK;
 }
 
-int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
-                      tern_data_fn on_data, void *arg)
+static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                        tern_data_fn on_data, void *arg)
 {
     TERN_ENSURE(c != NULL && (dgram != NULL || len == 0), TERN_ERR_ARG);
     if (c->state == TERN_STATE_FAILED) {
@@ -455,6 +494,21 @@ int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size
         return fail(c, rc);
     }
     return settle(c, now_ns);
+}
+
+int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                      tern_data_fn on_data, void *arg)
+{
+    /* The handshake lets libcrypto fail on the peer's input (signatures,
+     * key shares, certificates); established, only a record's
+     * authentication can, and crypto/aead.c cleans up after that itself. */
+    if (c == NULL || c->hs == NULL) {
+        return conn_receive(c, now_ns, dgram, len, on_data, arg);
+    }
+    tern_crypto_quiet_begin();
+    int rc = conn_receive(c, now_ns, dgram, len, on_data, arg);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap)
@@ -643,8 +697,8 @@ const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len)
     return c->sess.psk_identity;
 }
 
-int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
-                     size_t context_len, uint8_t *out, size_t out_len)
+static int conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
+                       size_t context_len, uint8_t *out, size_t out_len)
 {
     TERN_ENSURE(c != NULL && label != NULL && out != NULL && out_len > 0, TERN_ERR_ARG);
     TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED, TERN_ERR_STATE);
@@ -652,6 +706,15 @@ int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t
     TERN_ENSURE(s != NULL, TERN_ERR_STATE);
     return tern_export12(s->prf_hash, c->sess.master, c->sess.client_random, c->sess.server_random,
                          label, context, context_len, context != NULL, out, out_len);
+}
+
+int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
+                     size_t context_len, uint8_t *out, size_t out_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = conn_export(c, label, context, context_len, out, out_len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
@@ -678,7 +741,7 @@ int tern_conn_ignore_verify_errors(struct tern_conn *c, const struct tern_verify
     return TERN_OK;
 }
 
-int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
+static int conn_resume(struct tern_conn *c, uint64_t now_ns)
 {
     TERN_ENSURE(c != NULL, TERN_ERR_ARG);
     if (c->state == TERN_STATE_FAILED) {
@@ -694,6 +757,14 @@ int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
         return fail(c, rc);
     }
     return settle(c, now_ns);
+}
+
+int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
+{
+    tern_crypto_quiet_begin();
+    int rc = conn_resume(c, now_ns);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, size_t *len)
@@ -748,4 +819,12 @@ uint64_t tern_conn_dropped(const struct tern_conn *c)
         t += c->rl.drops[i];
     }
     return t;
+}
+
+uint64_t tern_conn_dropped_by(const struct tern_conn *c, enum tern_drop_reason why)
+{
+    if (c == NULL || (unsigned)why >= TERN_DROP_REASONS) {
+        return 0;
+    }
+    return c->rl.drops[why];
 }

@@ -6,7 +6,6 @@
 
 #include <tern/err.h>
 
-#include "crypto/hash.h"
 #include "crypto/rng.h"
 #include "handshake/cookie_mac.h"
 #include "handshake/header.h"
@@ -21,11 +20,11 @@
 #define HVR_LEN (TERN_REC12_HEADER_LEN + TERN_HS_HEADER_LEN + 2 + 1 + COOKIE_LEN)
 
 struct tern_cookie {
-    struct tern_hmac current;
-    struct tern_hmac previous; /* ctx NULL until the first rotation */
+    struct tern_cookie_key current;
+    struct tern_cookie_key previous; /* mac.ctx NULL until the first rotation */
 };
 
-static int make_key(struct tern_hmac *m, const uint8_t *secret, size_t secret_len)
+static int make_key(struct tern_cookie_key *k, const uint8_t *secret, size_t secret_len)
 {
     uint8_t random_secret[32];
     if (secret == NULL) {
@@ -35,7 +34,7 @@ static int make_key(struct tern_hmac *m, const uint8_t *secret, size_t secret_le
     }
     int rc = TERN_ERR_ARG;
     if (secret_len >= TERN_COOKIE_SECRET_MIN && secret_len <= TERN_COOKIE_SECRET_MAX) {
-        rc = tern_hmac_init(m, TERN_HASH_SHA256, secret, secret_len);
+        rc = tern_cookie_key_init(k, secret, secret_len);
     }
     tern_zeroize(random_secret, sizeof(random_secret));
     return rc;
@@ -65,8 +64,8 @@ void tern_cookie_free(struct tern_cookie *gate)
     if (gate == NULL) {
         return;
     }
-    tern_hmac_clear(&gate->current);
-    tern_hmac_clear(&gate->previous);
+    tern_cookie_key_clear(&gate->current);
+    tern_cookie_key_clear(&gate->previous);
     free(gate);
 }
 
@@ -75,9 +74,10 @@ int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t s
     if (gate == NULL) {
         return TERN_ERR_ARG;
     }
-    struct tern_hmac next;
+    struct tern_cookie_key next;
+    memset(&next, 0, sizeof(next));
     TERN_TRY(make_key(&next, secret, secret_len));
-    tern_hmac_clear(&gate->previous);
+    tern_cookie_key_clear(&gate->previous);
     gate->previous = gate->current;
     gate->current = next;
     return TERN_OK;
@@ -136,13 +136,16 @@ int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len
     if (find_client_hello(dgram, len, &rec, &hs, &ch) != TERN_OK) {
         return TERN_COOKIE_DROP;
     }
+    /* The cookie under the current key: the one to check, and the one
+     * to send when the check fails. */
     uint8_t want[COOKIE_LEN];
+    TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
     if (ch.cookie.len == COOKIE_LEN) {
-        TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
         int ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
-        if (!ok && gate->previous.ctx != NULL) {
-            TERN_TRY(tern_cookie_mac(&gate->previous, peer, peer_len, &ch, want));
-            ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
+        if (!ok && gate->previous.mac.ctx != NULL) {
+            uint8_t older[COOKIE_LEN];
+            TERN_TRY(tern_cookie_mac(&gate->previous, peer, peer_len, &ch, older));
+            ok = tern_ct_equal(older, ch.cookie.p, COOKIE_LEN);
         }
         if (ok) {
             return TERN_COOKIE_VERIFIED;
@@ -157,7 +160,6 @@ int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len
     if (out == NULL || cap < HVR_LEN) {
         return TERN_ERR_BUFFER;
     }
-    TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
     TERN_TRY(write_hvr(&rec, &hs, want, out, cap, out_len));
     return TERN_COOKIE_SEND;
 }

@@ -58,6 +58,10 @@ static const struct err_info g_errs[] = {
      "peer certificate type or key not usable"},
     {TERN_ERR_CERT_UNKNOWN, TERN_ALERT_CERTIFICATE_UNKNOWN, 1, "peer certificate not accepted"},
     {TERN_ERR_NO_CERTIFICATE, TERN_ALERT_HANDSHAKE_FAILURE, 1, "peer sent no certificate"},
+    {TERN_ERR_ALERT_FLOOD, TERN_ALERT_UNEXPECTED_MESSAGE, 1,
+     "peer sent too many warning alerts in a row"},
+    {TERN_ERR_PROTOCOL_VERSION, TERN_ALERT_PROTOCOL_VERSION, 1,
+     "peer's protocol version is not supported"},
 };
 
 static const struct err_info *lookup(int err)

@@ -161,8 +161,29 @@ TERN_API const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, si
  * the server asked for none. */
 TERN_API const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t *len);
 
+/* Why a received record was dropped. DTLS discards invalid records
+ * silently (RFC 6347 section 4.1.2.7) instead of failing the connection,
+ * so these counters are how an application sees them. The values are
+ * stable; new reasons are only ever appended before TERN_DROP_REASONS. */
+enum tern_drop_reason {
+    TERN_DROP_MALFORMED = 0, /* header truncated, or a length past the datagram (the rest of
+                                the datagram goes with it), or a malformed alert */
+    TERN_DROP_TOO_LONG,      /* length above the protocol limit */
+    TERN_DROP_BAD_TYPE,      /* unknown content type */
+    TERN_DROP_BAD_VERSION,   /* not a DTLS 1.x record, or not the negotiated version */
+    TERN_DROP_EPOCH,         /* an epoch this connection does not read now, or data before
+                                the handshake completed */
+    TERN_DROP_REPLAY,        /* record number seen before or left of the replay window */
+    TERN_DROP_AUTH,          /* failed authentication */
+    TERN_DROP_UNPROTECTED,   /* application data in an epoch without keys */
+    TERN_DROP_REASONS
+};
+
 /* Records dropped since the connection was created (all reasons). */
 TERN_API uint64_t tern_conn_dropped(const struct tern_conn *c);
+
+/* Records dropped for one reason (0 for NULL or an unknown reason). */
+TERN_API uint64_t tern_conn_dropped_by(const struct tern_conn *c, enum tern_drop_reason why);
 
 #ifdef __cplusplus
 }

@@ -10,9 +10,11 @@
  * (drop it). This is Qt's QDtlsClientVerifier and OpenSSL's DTLSv1_listen,
  * as a function that allocates nothing.
  *
- * The cookie is HMAC-SHA-256 under a secret over the peer's address and the
+ * The cookie is a 16-byte AES-128-CMAC (RFC 4493), under a key derived
+ * from a secret with HKDF-SHA-256, over the peer's address and the
  * ClientHello fields that a client must repeat unchanged (version, random,
- * session_id, cipher_suites, compression_methods). Secrets rotate: a cookie
+ * session_id, cipher_suites, compression_methods); CMAC rather than HMAC
+ * because libcrypto restarts it without allocating. Secrets rotate: a cookie
  * made under the previous secret still verifies, so a rotation never breaks
  * a handshake in progress; older ones do not. Several processes (or
  * machines) given the same secret verify each other's cookies.

@@ -87,6 +87,12 @@ enum tern_err {
     TERN_ERR_CERT_UNKNOWN = -33,
     /* A certificate was required and the peer sent none. */
     TERN_ERR_NO_CERTIFICATE = -34,
+    /* The peer sent more warning alerts in a row than a correct peer ever
+     * needs to (an alert flood). */
+    TERN_ERR_ALERT_FLOOD = -35,
+    /* The peer chose or offered only a protocol version tern does not
+     * speak (RFC 5246 appendix E.1: protocol_version). */
+    TERN_ERR_PROTOCOL_VERSION = -36,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

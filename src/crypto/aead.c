@@ -9,6 +9,7 @@
 #include <tern/err.h>
 
 #include "crypto/algs.h"
+#include "crypto/errors.h"
 #include "util/ct.h"
 
 /* A non-NULL pointer for zero-length updates: some modes treat a NULL input
@@ -183,6 +184,8 @@ int tern_aead_open(struct tern_aead *a, const uint8_t nonce[TERN_AEAD_NONCE_LEN]
     }
     if (!ok) {
         tern_zeroize(buf, len);
+        /* CCM queues its tag mismatch as a libcrypto error. */
+        tern_crypto_forget_failure();
         return TERN_ERR_BAD_RECORD_MAC;
     }
     return TERN_OK;

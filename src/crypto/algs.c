@@ -40,14 +40,15 @@ static void fetch_all(void)
     a->sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
     a->sha384 = EVP_MD_fetch(NULL, "SHA2-384", NULL);
     a->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    a->cmac = EVP_MAC_fetch(NULL, "CMAC", NULL);
     a->hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
     a->p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
     a->p384 = EC_GROUP_new_by_curve_name(NID_secp384r1);
     x25519_prepare(a);
     g_ok = a->aes_128_gcm != NULL && a->aes_256_gcm != NULL && a->aes_128_ccm != NULL &&
            a->chacha20_poly1305 != NULL && a->sha256 != NULL && a->sha384 != NULL &&
-           a->hmac != NULL && a->hkdf != NULL && a->p256 != NULL && a->p384 != NULL &&
-           a->x25519_fromdata != NULL && a->x25519_base != NULL;
+           a->hmac != NULL && a->cmac != NULL && a->hkdf != NULL && a->p256 != NULL &&
+           a->p384 != NULL && a->x25519_fromdata != NULL && a->x25519_base != NULL;
 }
 
 const struct tern_algs *tern_algs(void)

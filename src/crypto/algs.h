@@ -15,6 +15,7 @@ struct tern_algs {
     EVP_MD *sha256;
     EVP_MD *sha384;
     EVP_MAC *hmac;
+    EVP_MAC *cmac;
     EVP_KDF *hkdf;
     EC_GROUP *p256;
     EC_GROUP *p384;

@@ -63,8 +63,10 @@ struct tern_hmac {
 int tern_hmac_init(struct tern_hmac *m, int alg, const uint8_t *key, size_t key_len);
 
 /* Computes the MAC over the concatenation of n spans into out
- * (tern_hash_len(alg) bytes). Reuses m's context: allocates nothing, but two
- * threads must not share one struct tern_hmac.
+ * (tern_hash_len(alg) bytes). Reuses m's key, though libcrypto 3.0 copies
+ * the keyed digest state for each message (two small allocations; see
+ * crypto/cmac.h for a MAC that allocates nothing). Two threads must not
+ * share one struct tern_hmac.
  * Errors: TERN_ERR_STATE, TERN_ERR_CRYPTO. */
 int tern_hmac_compute(struct tern_hmac *m, const struct tern_span *parts, size_t n, uint8_t *out);
 

@@ -9,6 +9,7 @@
 
 #include <tern/err.h>
 
+#include "crypto/errors.h"
 #include "crypto/pkey_impl.h"
 #include "crypto/sig.h"
 
@@ -92,7 +93,7 @@ static int no_password(char *buf, int size, int rwflag, void *u)
     return -1;
 }
 
-int tern_pkey_parse_private(struct tern_pkey **out, const uint8_t *data, size_t len)
+static int parse_private_loud(struct tern_pkey **out, const uint8_t *data, size_t len)
 {
     if (out == NULL || data == NULL || len == 0 || len > (size_t)INT32_MAX) {
         return TERN_ERR_ARG;
@@ -117,7 +118,16 @@ int tern_pkey_parse_private(struct tern_pkey **out, const uint8_t *data, size_t 
     return tern_pkey_wrap(out, pk, 1);
 }
 
-int tern_pkey_parse_public(struct tern_pkey **out, const uint8_t *data, size_t len)
+int tern_pkey_parse_private(struct tern_pkey **out, const uint8_t *data, size_t len)
+{
+    /* A key that does not parse leaves libcrypto's errors behind. */
+    tern_crypto_quiet_begin();
+    int rc = parse_private_loud(out, data, len);
+    tern_crypto_quiet_end();
+    return rc;
+}
+
+static int parse_public_loud(struct tern_pkey **out, const uint8_t *data, size_t len)
 {
     if (out == NULL || data == NULL || len == 0 || len > (size_t)INT32_MAX) {
         return TERN_ERR_ARG;
@@ -140,6 +150,15 @@ int tern_pkey_parse_public(struct tern_pkey **out, const uint8_t *data, size_t l
         }
     }
     return tern_pkey_wrap(out, pk, 0);
+}
+
+int tern_pkey_parse_public(struct tern_pkey **out, const uint8_t *data, size_t len)
+{
+    /* A key that does not parse leaves libcrypto's errors behind. */
+    tern_crypto_quiet_begin();
+    int rc = parse_public_loud(out, data, len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_pkey_ed25519_raw(struct tern_pkey **out, const uint8_t raw[32], int is_private)

@@ -12,6 +12,7 @@
 
 #include <tern/err.h>
 
+#include "crypto/errors.h"
 #include "crypto/pkey_impl.h"
 
 /* Longest chain tern parses or sends (leaf plus nine issuers). */
@@ -192,7 +193,8 @@ static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t 
 }
 
 /* Reads every certificate of data (PEM or one DER) and hands each to push. */
-static int read_certs(const uint8_t *data, size_t len, int (*push)(void *arg, X509 *x), void *arg)
+static int read_certs_loud(const uint8_t *data, size_t len, int (*push)(void *arg, X509 *x),
+                           void *arg)
 {
     if (data == NULL || len == 0 || len > (size_t)INT32_MAX) {
         return TERN_ERR_ARG;
@@ -219,6 +221,17 @@ static int read_certs(const uint8_t *data, size_t len, int (*push)(void *arg, X5
     }
     BIO_free(bio);
     return rc == TERN_OK && count == 0 ? TERN_ERR_BAD_CREDENTIAL : rc;
+}
+
+/* Reading PEM ends with libcrypto queueing "no start line" at the end of
+ * the text, and DER that does not decode queues its own errors: none of it
+ * stays on the application's queue (crypto/errors.h). */
+static int read_certs(const uint8_t *data, size_t len, int (*push)(void *arg, X509 *x), void *arg)
+{
+    tern_crypto_quiet_begin();
+    int rc = read_certs_loud(data, len, push, arg);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 static int push_chain(void *arg, X509 *x)
@@ -408,7 +421,10 @@ int tern_trust_add_dir(struct tern_trust *t, const char *dir)
     if (t == NULL || dir == NULL) {
         return TERN_ERR_ARG;
     }
-    return X509_STORE_load_path(t->store, dir) == 1 ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
+    tern_crypto_quiet_begin();
+    int ok = X509_STORE_load_path(t->store, dir) == 1;
+    tern_crypto_quiet_end();
+    return ok ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
 }
 
 int tern_trust_add_system(struct tern_trust *t)
@@ -416,7 +432,10 @@ int tern_trust_add_system(struct tern_trust *t)
     if (t == NULL) {
         return TERN_ERR_ARG;
     }
-    return X509_STORE_set_default_paths(t->store) == 1 ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
+    tern_crypto_quiet_begin();
+    int ok = X509_STORE_set_default_paths(t->store) == 1;
+    tern_crypto_quiet_end();
+    return ok ? TERN_OK : TERN_ERR_BAD_CREDENTIAL;
 }
 
 int tern_trust_ca_names(const struct tern_trust *t, uint8_t *out, size_t cap, size_t *len)
@@ -557,13 +576,14 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     X509_VERIFY_PARAM_set_purpose(param, check->purpose == TERN_X509_CLIENT
                                              ? X509_PURPOSE_SSL_CLIENT
                                              : X509_PURPOSE_SSL_SERVER);
-    rc = TERN_ERR_ARG;
+    /* The name and address were checked when they were set: copying them
+     * can only fail for memory. */
     if (check->host != NULL && X509_VERIFY_PARAM_set1_host(param, check->host, 0) != 1) {
         goto out;
     }
-    if (check->ip != NULL && X509_VERIFY_PARAM_set1_ip_asc(param, check->ip) != 1) {
-        goto out;
-    }
+    /* Text that looks like an address but is none names nothing a
+     * certificate could hold: a mismatch, found without asking libcrypto. */
+    int unmatchable = check->ip != NULL && X509_VERIFY_PARAM_set1_ip_asc(param, check->ip) != 1;
     if (check->max_depth > 0) {
         X509_VERIFY_PARAM_set_depth(param, check->max_depth);
     }
@@ -577,6 +597,13 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     if (ok != 1 && col.n == 0) {
         /* Failed without calling back (internal error): still a failure. */
         collect_cb(0, ctx);
+    }
+    if (unmatchable) {
+        struct tern_verify_error e = {TERN_VERIFY_HOSTNAME_MISMATCH, 0};
+        if (col.n < col.max) {
+            col.errs[col.n] = e;
+        }
+        col.n++;
     }
     *n_errs = col.n;
     rc = TERN_OK;

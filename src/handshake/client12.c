@@ -268,7 +268,9 @@ static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, u
     struct tern_server_hello sh;
     TERN_TRY(tern_server_hello_parse(body, &sh));
     /* tern offers DTLS 1.2 only (RFC 6347 section 4.2.1). */
-    TERN_ENSURE(sh.version == TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
+    /* RFC 5246 appendix E.1: a version the client does not support is
+     * answered with protocol_version. */
+    TERN_ENSURE(sh.version == TERN_DTLS12_VERSION, TERN_ERR_PROTOCOL_VERSION);
     TERN_ENSURE(offered(hs, sh.suite), TERN_ERR_ILLEGAL_PARAMETER);
     hs->suite = tern_suite_by_id(sh.suite);
     TERN_TRY(check_server_extensions(hs, &sh.exts));

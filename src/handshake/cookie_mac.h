@@ -7,19 +7,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/hash.h"
+#include "crypto/cmac.h"
 #include "handshake/hello.h"
 
-#define TERN_COOKIE_LEN      32 /* HMAC-SHA-256 output */
+#define TERN_COOKIE_LEN      TERN_CMAC_LEN /* 16 bytes */
 #define TERN_COOKIE_PEER_MAX 128
 
-/* Cookie = HMAC(secret, peer || client_version || random || session_id ||
+/* A cookie key: AES-128-CMAC (RFC 4493) under a key derived from the
+ * secret with HKDF-SHA-256 (RFC 5869), so that secrets of any length
+ * 16..64 bytes key it, and servers given the same secret make the same
+ * cookies. */
+struct tern_cookie_key {
+    struct tern_cmac mac;
+};
+
+/* Errors: TERN_ERR_ARG, TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
+int tern_cookie_key_init(struct tern_cookie_key *k, const uint8_t *secret, size_t secret_len);
+
+/* Frees and wipes. Safe on a cleared or zeroed key. */
+void tern_cookie_key_clear(struct tern_cookie_key *k);
+
+/* Cookie = MAC(key, peer || client_version || random || session_id ||
  * cipher_suites || compression_methods), each variable field with its length
  * prefix so that fields cannot slide into each other. RFC 6347 section 4.2.1
  * suggests HMAC(Secret, Client-IP, Client-Parameters), and these are the
  * parameters a client "MUST use the same [...] as it did in the original
- * ClientHello". Errors: TERN_ERR_STATE, TERN_ERR_CRYPTO. */
-int tern_cookie_mac(struct tern_hmac *key, const void *peer, size_t peer_len,
+ * ClientHello". Allocates nothing. Errors: TERN_ERR_STATE, TERN_ERR_CRYPTO. */
+int tern_cookie_mac(struct tern_cookie_key *key, const void *peer, size_t peer_len,
                     const struct tern_client_hello *ch, uint8_t out[TERN_COOKIE_LEN]);
 
 /* As tern_cookie_mac() with a raw secret (keyed for this one computation).
@@ -27,7 +41,8 @@ int tern_cookie_mac(struct tern_hmac *key, const void *peer, size_t peer_len,
 int tern_cookie_mac_verify(const uint8_t *secret, size_t secret_len, const void *peer,
                            size_t peer_len, const struct tern_client_hello *ch);
 
-/* Computes the cookie for ch under a raw secret. Errors: as tern_hmac_init(). */
+/* Computes the cookie for ch under a raw secret. Errors: as
+ * tern_cookie_key_init(), and TERN_ERR_ARG for a peer above 128 bytes. */
 int tern_cookie_mac_make(const uint8_t *secret, size_t secret_len, const void *peer,
                          size_t peer_len, const struct tern_client_hello *ch,
                          uint8_t out[TERN_COOKIE_LEN]);

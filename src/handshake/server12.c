@@ -187,8 +187,10 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
             return TERN_HS12_STAY;
         }
     }
-    /* DTLS versions count down: 0xfefd (1.2) is above 0xfeff (1.0). */
-    TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_UNSUPPORTED);
+    /* DTLS versions count down: 0xfefd (1.2) is above 0xfeff (1.0). A
+     * client that offers nothing as new as 1.2 gets protocol_version (RFC
+     * 5246 appendix E.1). */
+    TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_PROTOCOL_VERSION);
     unsigned echo = 0;
     TERN_TRY(check_client_extensions(hs, &ch, &echo));
     TERN_TRY(choose_cert_types(hs, &ch.exts, &echo));
@@ -196,7 +198,9 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
         /* RFC 6066 section 3: the name picks among our chains. */
         struct tern_reader host;
         TERN_TRY(tern_ext_server_name_parse(ch.exts.body[TERN_EXTI_SERVER_NAME], &host));
-        if (host.len < sizeof(hs->server_name) && memchr(host.p, 0, host.len) == NULL) {
+        /* A list without a host_name entry names nothing. */
+        if (host.len > 0 && host.len < sizeof(hs->server_name) &&
+            memchr(host.p, 0, host.len) == NULL) {
             memcpy(hs->server_name, host.p, host.len);
             hs->server_name[host.len] = '\0';
         }

@@ -182,7 +182,7 @@ static uint8_t *writable(const struct tern_rec12_iter *it, const uint8_t *p)
     return it->base + (size_t)(p - it->base);
 }
 
-static int drop(struct tern_rec12 *rl, enum tern_rec_drop why)
+static int drop(struct tern_rec12 *rl, enum tern_drop_reason why)
 {
     rl->drops[why]++;
     return -1;

@@ -18,23 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tern/conn.h>
+
 #include "record/cipher.h"
 #include "record/header.h"
 #include "record/replay.h"
 #include "util/reader.h"
 
-/* Why a record was dropped. Counters are kept per reason. */
-enum tern_rec_drop {
-    TERN_DROP_MALFORMED = 0, /* header truncated or length past the datagram: rest of it dropped */
-    TERN_DROP_TOO_LONG,      /* length above the protocol limit */
-    TERN_DROP_BAD_TYPE,      /* unknown content type */
-    TERN_DROP_BAD_VERSION,   /* not a DTLS 1.x record, or not the negotiated version */
-    TERN_DROP_EPOCH,         /* epoch neither current, previous, nor next */
-    TERN_DROP_REPLAY,        /* sequence number seen before or left of the window */
-    TERN_DROP_AUTH,          /* failed AEAD authentication */
-    TERN_DROP_UNPROTECTED,   /* application data in an epoch without keys */
-    TERN_DROP_REASONS
-};
+/* Why a record was dropped: enum tern_drop_reason of the public API
+ * (include/tern/conn.h), one counter per reason. */
 
 /* One direction's state for one epoch. */
 struct tern_rec12_epoch {

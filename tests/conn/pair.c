@@ -72,6 +72,14 @@ void pair_free(struct pair *p)
 static void enqueue(struct pair *p, struct link_queue *q, const uint8_t *d, size_t len)
 {
     p->datagrams++;
+    uint8_t tapped[PAIR_DGRAM];
+    if (p->tap != NULL) {
+        memcpy(tapped, d, len);
+        if (!p->tap(p->tap_arg, q == &p->to_server, tapped, &len) || len > sizeof(tapped)) {
+            return;
+        }
+        d = tapped;
+    }
     if (chance(p, p->faults.loss_pct) || q->n >= PAIR_QUEUE) {
         return;
     }

@@ -38,6 +38,11 @@ struct pair {
     uint64_t rng;
     uint64_t now;
     unsigned long datagrams; /* sent by either side */
+    /* Sees every datagram a side sends, before the link's faults; may
+     * change it in place (at most PAIR_DGRAM bytes, *len updated) and
+     * returns 0 to drop it. NULL: nothing. */
+    int (*tap)(void *arg, int from_client, uint8_t *dgram, size_t *len);
+    void *tap_arg;
     /* application data received, concatenated */
     uint8_t client_got[4096];
     size_t client_got_len;
