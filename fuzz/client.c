@@ -15,13 +15,16 @@
 #include <stdint.h>
 
 #include "engine.h"
+#ifdef TERN_FUZZ_MUTATOR
+#include "mutator.h" /* structure-aware mutation of the recorded flights */
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct engine e; /* large output buffer: keep it off the stack */
-    engine_open(&e, TERN_ROLE_CLIENT, NULL, NULL, NULL);
+    engine_open(&e, TERN_ROLE_CLIENT, ENGINE_PSK, NULL, NULL, NULL);
     engine_feed(&e, data, size);
     engine_verify(&e);
     engine_close(&e);

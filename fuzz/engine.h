@@ -29,9 +29,16 @@
  *  - once FAILED, receive, timeout and write return the same error and the
  *    state and error never change; CLOSED never changes either; the state
  *    never goes back (IDLE, HANDSHAKING, ESTABLISHED, then CLOSED/FAILED);
- *  - ESTABLISHED means DTLS 1.2, one of the six PSK suites, and the PSK
- *    identity "client1" (the only one either side knows);
- *  - application data handed out lies inside the received datagram. */
+ *  - ESTABLISHED means DTLS 1.2, one of the suites of the mode, and the
+ *    peer authenticated as the mode requires: the PSK identity "client1"
+ *    (the only one either side knows), or a certificate chain;
+ *  - application data handed out lies inside the received datagram.
+ *
+ * Two modes: ENGINE_PSK (fuzz/server.c, fuzz/client.c: the PSK and
+ * ECDHE_PSK suites) and ENGINE_CERT (fuzz/server_cert.c,
+ * fuzz/client_cert.c: the ECDHE_ECDSA suites with the Ed25519 credentials
+ * of engine_pki.h, the client verifying the server's chain and name, the
+ * server requiring a client certificate). */
 #ifndef TERN_FUZZ_ENGINE_H
 #define TERN_FUZZ_ENGINE_H
 
@@ -42,6 +49,7 @@
 
 #include <tern/tern.h>
 
+#include "engine_pki.h"
 #include "util/reader.h"
 
 #define ENGINE_T0_NS   UINT64_C(1000000000)
@@ -93,6 +101,31 @@ static const struct engine_suite engine_suites[] = {
 };
 #define ENGINE_N_SUITES (sizeof(engine_suites) / sizeof(engine_suites[0]))
 
+/* The suites a certificate-only configuration with an Ed25519 key offers
+ * (RFC 8422: EdDSA certificates go with the ECDHE_ECDSA suites). */
+static const struct engine_suite engine_cert_suites[] = {
+    {0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
+    {0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
+    {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
+    {0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
+};
+
+enum engine_kind {
+    ENGINE_PSK = 0,
+    ENGINE_CERT = 1,
+};
+
+static inline const struct engine_suite *engine_suites_of(int kind, size_t *n)
+{
+    if (kind == ENGINE_CERT) {
+        *n = sizeof(engine_cert_suites) / sizeof(engine_cert_suites[0]);
+        return engine_cert_suites;
+    }
+    *n = ENGINE_N_SUITES;
+    return engine_suites;
+}
+
 /* splitmix64: tiny, seedable, and free of libcrypto, so the fuzzer's
  * randomness costs nothing and depends on nothing but the seed. */
 struct engine_rng {
@@ -129,6 +162,7 @@ typedef void (*engine_sink_fn)(void *arg, const uint8_t *dgram, size_t len);
 struct engine {
     struct tern_conn *conn;
     enum tern_role role;
+    int kind;              /* enum engine_kind */
     struct engine_rng rng; /* the configuration's random generator */
     uint64_t now;
     int state; /* state after the last call */
@@ -161,10 +195,12 @@ static inline _Noreturn void engine_violation(const struct engine *e, const char
         }                                                                                          \
     } while (0)
 
-static inline int engine_suite_known(uint16_t id)
+static inline int engine_suite_known(int kind, uint16_t id)
 {
-    for (size_t i = 0; i < ENGINE_N_SUITES; i++) {
-        if (engine_suites[i].id == id) {
+    size_t n = 0;
+    const struct engine_suite *suites = engine_suites_of(kind, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (suites[i].id == id) {
             return 1;
         }
     }
@@ -201,11 +237,18 @@ static inline void engine_check(struct engine *e)
     }
     if (s == TERN_STATE_ESTABLISHED) {
         ENGINE_REQUIRE(e, tern_conn_version(c) == TERN_DTLS_1_2);
-        ENGINE_REQUIRE(e, engine_suite_known(tern_conn_suite(c)));
+        ENGINE_REQUIRE(e, engine_suite_known(e->kind, tern_conn_suite(c)));
         size_t id_len = 0;
         const uint8_t *id = tern_conn_psk_identity(c, &id_len);
-        ENGINE_REQUIRE(e, id != NULL && id_len == sizeof(engine_psk_identity) &&
-                              memcmp(id, engine_psk_identity, id_len) == 0);
+        if (e->kind == ENGINE_CERT) {
+            /* Both sides verified a chain; no PSK was involved. */
+            size_t cert_len = 0;
+            ENGINE_REQUIRE(e, id == NULL && tern_conn_verify_errors(c, NULL, 0) == 0);
+            ENGINE_REQUIRE(e, tern_conn_peer_certificate(c, 0, &cert_len) != NULL && cert_len > 0);
+        } else {
+            ENGINE_REQUIRE(e, id != NULL && id_len == sizeof(engine_psk_identity) &&
+                                  memcmp(id, engine_psk_identity, id_len) == 0);
+        }
         e->established = 1;
         e->suite_name = tern_conn_suite_name(c);
     }
@@ -251,12 +294,36 @@ struct engine_prefs {
     size_t n_groups;
 };
 
-static inline int engine_config(struct tern_config **out, enum tern_role role,
+/* The certificate mode's credentials: the role's chain and key, the CA as
+ * the only anchor, and the server requiring a client certificate. The
+ * peer's chain is kept so that engine_check() can see it. */
+static inline int engine_cert_config(struct tern_config *cfg, enum tern_role role)
+{
+    int server = role == TERN_ROLE_SERVER;
+    const char *chain = server ? engine_server_pem : engine_client_pem;
+    const char *key = server ? engine_server_key : engine_client_key;
+    int rc = tern_config_add_certificate(cfg, (const uint8_t *)chain, strlen(chain),
+                                         (const uint8_t *)key, strlen(key));
+    if (rc == TERN_OK) {
+        rc = tern_config_add_trust(cfg, (const uint8_t *)engine_ca_pem, strlen(engine_ca_pem));
+    }
+    if (rc == TERN_OK && server) {
+        rc = tern_config_set_client_auth(cfg, TERN_CLIENT_AUTH_REQUIRE);
+    }
+    if (rc == TERN_OK) {
+        rc = tern_config_set_flags(cfg, TERN_FLAG_KEEP_PEER_CHAIN);
+    }
+    return rc;
+}
+
+static inline int engine_config(struct tern_config **out, enum tern_role role, int kind,
                                 struct engine_rng *rng, const struct engine_prefs *prefs)
 {
     struct tern_config *cfg = NULL;
     int rc = tern_config_new(&cfg, role);
-    if (rc == TERN_OK) {
+    if (rc == TERN_OK && kind == ENGINE_CERT) {
+        rc = engine_cert_config(cfg, role);
+    } else if (rc == TERN_OK) {
         rc = tern_config_set_psk(cfg, engine_psk_identity, sizeof(engine_psk_identity),
                                  engine_psk_key, sizeof(engine_psk_key));
     }
@@ -284,22 +351,26 @@ static inline int engine_config(struct tern_config **out, enum tern_role role,
  * tern's defaults, or prefs where given; a client starts its handshake and
  * its ClientHello goes to the sink. Aborts when setting up fails: that is
  * never the input's doing. */
-static inline void engine_open(struct engine *e, enum tern_role role,
+static inline void engine_open(struct engine *e, enum tern_role role, int kind,
                                const struct engine_prefs *prefs, engine_sink_fn sink,
                                void *sink_arg)
 {
     memset(e, 0, sizeof(*e));
     e->role = role;
+    e->kind = kind;
     e->sink = sink;
     e->sink_arg = sink_arg;
     e->now = ENGINE_T0_NS;
     e->rng.state = role == TERN_ROLE_SERVER ? ENGINE_SEED_SERVER : ENGINE_SEED_CLIENT;
     struct tern_config *cfg = NULL;
-    int rc = engine_config(&cfg, role, &e->rng, prefs);
+    int rc = engine_config(&cfg, role, kind, &e->rng, prefs);
     if (rc == TERN_OK) {
         rc = role == TERN_ROLE_SERVER
                  ? tern_conn_new(&e->conn, cfg, engine_peer, sizeof(engine_peer))
                  : tern_conn_new(&e->conn, cfg, NULL, 0);
+    }
+    if (rc == TERN_OK && role == TERN_ROLE_CLIENT && kind == ENGINE_CERT) {
+        rc = tern_conn_set_server_name(e->conn, ENGINE_SERVER_NAME);
     }
     tern_config_free(cfg); /* the connection holds its own reference */
     if (rc != TERN_OK) {
@@ -459,16 +530,19 @@ static inline int engine_frame_put(uint8_t *buf, size_t cap, size_t *off, const 
  * data; and across the whole corpus every suite must be reached. */
 #ifdef TERN_FUZZ_VERIFY_SEEDS
 static unsigned engine_verified_suites;
+static int engine_verified_kind;
 
 static void engine_verify_all_suites(void)
 {
-    for (size_t i = 0; i < ENGINE_N_SUITES; i++) {
+    size_t n = 0;
+    const struct engine_suite *suites = engine_suites_of(engine_verified_kind, &n);
+    for (size_t i = 0; i < n; i++) {
         if (!(engine_verified_suites & (1u << i))) {
-            fprintf(stderr, "seed verification: no seed reached %s\n", engine_suites[i].name);
+            fprintf(stderr, "seed verification: no seed reached %s\n", suites[i].name);
             _Exit(1);
         }
     }
-    fprintf(stderr, "seed verification: all %zu suites reached ESTABLISHED\n", ENGINE_N_SUITES);
+    fprintf(stderr, "seed verification: all %zu suites reached ESTABLISHED\n", n);
 }
 
 static inline void engine_verify(const struct engine *e)
@@ -476,6 +550,7 @@ static inline void engine_verify(const struct engine *e)
     static int registered;
     if (!registered) {
         registered = 1;
+        engine_verified_kind = e->kind;
         atexit(engine_verify_all_suites);
     }
     const char *role = e->role == TERN_ROLE_SERVER ? "server" : "client";
@@ -491,8 +566,10 @@ static inline void engine_verify(const struct engine *e)
     if (!e->established || e->app_bytes == 0 || !end_ok) {
         abort();
     }
-    for (size_t i = 0; i < ENGINE_N_SUITES && e->suite_name != NULL; i++) {
-        if (strcmp(engine_suites[i].name, e->suite_name) == 0) {
+    size_t n = 0;
+    const struct engine_suite *suites = engine_suites_of(e->kind, &n);
+    for (size_t i = 0; i < n && e->suite_name != NULL; i++) {
+        if (strcmp(suites[i].name, e->suite_name) == 0) {
             engine_verified_suites |= 1u << i;
         }
     }

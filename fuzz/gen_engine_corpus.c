@@ -16,8 +16,11 @@
  * answers "pong!"; <suite>-close adds the peer's close_notify, and the
  * ECDHE suites also get <suite>-secp256r1 and <suite>-secp384r1 (the
  * default group is X25519). all-defaults is both sides unrestricted: the
- * server then picks its preferred suite from the client's full list.
- * usage: gen-engine-corpus CORPUS_DIR   (writes CORPUS_DIR/{server,client}/) */
+ * server then picks its preferred suite from the client's full list. The
+ * certificate mode (engine.h) gets the same for each ECDHE_ECDSA suite in
+ * corpus/server_cert and corpus/client_cert.
+ * usage: gen-engine-corpus CORPUS_DIR
+ *        (writes CORPUS_DIR/{server,client,server_cert,client_cert}/) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +115,8 @@ static int write_file(const char *dir, const char *role, const char *name, const
  * fuzz target does; the other side offers or accepts only suite (and only
  * group, when not 0), or runs the defaults too when suite is NULL. Writes <name> and, when
  * with_close, <name>-close. */
-static int run(const char *dir, enum tern_role target_role, const struct engine_suite *suite,
-               uint16_t group, const char *name, int with_close)
+static int run(const char *dir, int kind, enum tern_role target_role,
+               const struct engine_suite *suite, uint16_t group, const char *name, int with_close)
 {
     static struct side client;
     static struct side server;
@@ -124,10 +127,11 @@ static int run(const char *dir, enum tern_role target_role, const struct engine_
                                          &group, group != 0 ? 1 : 0};
     const struct engine_prefs *client_prefs = target_is_server ? &restrict_peer : NULL;
     const struct engine_prefs *server_prefs = target_is_server ? NULL : &restrict_peer;
-    engine_open(&server.e, TERN_ROLE_SERVER, server_prefs, enqueue, &client);
-    engine_open(&client.e, TERN_ROLE_CLIENT, client_prefs, enqueue, &server);
+    engine_open(&server.e, TERN_ROLE_SERVER, kind, server_prefs, enqueue, &client);
+    engine_open(&client.e, TERN_ROLE_CLIENT, kind, client_prefs, enqueue, &server);
     exchange(&server, &client);
-    const char *role = target_is_server ? "server" : "client";
+    const char *role = kind == ENGINE_CERT ? (target_is_server ? "server_cert" : "client_cert")
+                                           : (target_is_server ? "server" : "client");
     if (client.e.state != TERN_STATE_ESTABLISHED || server.e.state != TERN_STATE_ESTABLISHED ||
         (suite != NULL && tern_conn_suite(client.e.conn) != suite->id)) {
         fprintf(stderr, "%s/%s: handshake did not complete (client %s, server %s)\n", role, name,
@@ -179,16 +183,17 @@ static const struct {
     const char *name;
 } g_groups[] = {{23, "secp256r1"}, {24, "secp384r1"}};
 
-static int run_suite(const char *dir, enum tern_role target_role, const struct engine_suite *suite)
+static int run_suite(const char *dir, int kind, enum tern_role target_role,
+                     const struct engine_suite *suite)
 {
-    int rc = run(dir, target_role, suite, 0, suite->name, 1);
+    int rc = run(dir, kind, target_role, suite, 0, suite->name, 1);
     if (strstr(suite->name, "ECDHE") == NULL) {
         return rc;
     }
     for (size_t g = 0; g < sizeof(g_groups) / sizeof(g_groups[0]); g++) {
         char name[160];
         snprintf(name, sizeof(name), "%s-%s", suite->name, g_groups[g].name);
-        rc |= run(dir, target_role, suite, g_groups[g].id, name, 0);
+        rc |= run(dir, kind, target_role, suite, g_groups[g].id, name, 0);
     }
     return rc;
 }
@@ -200,12 +205,16 @@ int main(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    for (size_t i = 0; i < ENGINE_N_SUITES; i++) {
-        rc |= run_suite(argv[1], TERN_ROLE_SERVER, &engine_suites[i]);
-        rc |= run_suite(argv[1], TERN_ROLE_CLIENT, &engine_suites[i]);
+    for (int kind = ENGINE_PSK; kind <= ENGINE_CERT; kind++) {
+        size_t n = 0;
+        const struct engine_suite *suites = engine_suites_of(kind, &n);
+        for (size_t i = 0; i < n; i++) {
+            rc |= run_suite(argv[1], kind, TERN_ROLE_SERVER, &suites[i]);
+            rc |= run_suite(argv[1], kind, TERN_ROLE_CLIENT, &suites[i]);
+        }
+        rc |= run(argv[1], kind, TERN_ROLE_SERVER, NULL, 0, "all-defaults", 0);
+        rc |= run(argv[1], kind, TERN_ROLE_CLIENT, NULL, 0, "all-defaults", 0);
     }
-    rc |= run(argv[1], TERN_ROLE_SERVER, NULL, 0, "all-defaults", 0);
-    rc |= run(argv[1], TERN_ROLE_CLIENT, NULL, 0, "all-defaults", 0);
     if (rc != 0) {
         fprintf(stderr, "failed to write the corpus\n");
     }
