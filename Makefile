@@ -7,6 +7,7 @@
 #   make check CC=clang
 #   make bench      run the benchmarks (release build)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make coverage   line and branch coverage of src/ over the test suite (HTML report)
 #   make install    install into PREFIX (DESTDIR respected)
 #   make clean
 
@@ -23,7 +24,7 @@ FUZ := build/fuzz-clang
 
 CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
 
-.PHONY: all build demo check deps deps-check bench fuzz fuzz-build install clean
+.PHONY: all build demo check deps deps-check bench fuzz fuzz-build coverage install clean
 
 all: build
 
@@ -59,12 +60,23 @@ bench: build
 	@echo
 	@$(REL)/bench/bench-handshake
 
+# Every target for FUZZ_SECONDS, one after the other; a crash stops the run
+# (the input is kept in build/fuzz-artifacts/<target>/). The summary of
+# each target (executions, coverage, crashes) goes to build/fuzz-report.txt.
 fuzz: fuzz-build
+	@rm -f build/fuzz-report.txt
 	@set -e; for f in $(FUZ)/fuzz/fuzz-*; do \
 	  name=$${f##*/fuzz-}; echo "== $$name ($(FUZZ_SECONDS) s)"; \
 	  TERN_FUZZ_ARTIFACTS=$(CURDIR)/build/fuzz-artifacts/$$name \
+	  TERN_FUZZ_REPORT=$(CURDIR)/build/fuzz-report.txt \
 	    fuzz/run.sh $$f fuzz/corpus/$$name $(FUZZ_SECONDS); \
 	done
+	@echo; echo "== every target ran $(FUZZ_SECONDS) s without a crash:"; cat build/fuzz-report.txt
+
+# Coverage of src/ by the whole test suite, with gcc and gcovr.
+coverage:
+	@scripts/deps.sh coverage
+	@scripts/coverage.sh build/coverage-gcc $(JOBS)
 
 install: build
 	@cmake --install $(REL) --prefix $(PREFIX)

@@ -3,7 +3,7 @@
 # nothing when it is all there already. Prints what it installs. As a user who
 # is not root it installs nothing and prints the exact apt-get line to run.
 #
-# usage: scripts/deps.sh [build|check|fuzz]   (default: check)
+# usage: scripts/deps.sh [build|check|fuzz|coverage]   (default: check)
 set -euo pipefail
 
 need=${1:-check}
@@ -13,10 +13,14 @@ build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev libgnutls28-dev)
 # clang's libFuzzer, and runs clang-format, clang-tidy and cppcheck.
 check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-format clang-tidy cppcheck)
 
+# make coverage also needs gcovr for the report.
+coverage_pkgs=("${check_pkgs[@]}" gcovr)
+
 case "$need" in
   build) pkgs=("${build_pkgs[@]}") ;;
   check|fuzz) pkgs=("${check_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|check|fuzz]" >&2; exit 2 ;;
+  coverage) pkgs=("${coverage_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|fuzz|coverage]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -6,13 +6,14 @@
 
 #include <tern/err.h>
 
-#include "handshake/config.h"
+#include "crypto/errors.h"
 #include "crypto/kex.h"
+#include "handshake/config.h"
 #include "handshake/suites.h"
 #include "util/ct.h"
 #include "util/guard.h"
 
-int tern_config_new(struct tern_config **out, enum tern_role role)
+static int config_new(struct tern_config **out, enum tern_role role)
 {
     TERN_ENSURE(out != NULL, TERN_ERR_ARG);
     *out = NULL;
@@ -38,6 +39,14 @@ int tern_config_new(struct tern_config **out, enum tern_role role)
     cfg->cookie_secret_len = TERN_COOKIE_SECRET_LEN;
     *out = cfg;
     return TERN_OK;
+}
+
+int tern_config_new(struct tern_config **out, enum tern_role role)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_new(out, role);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 static void config_release(struct tern_config *cfg)
@@ -190,8 +199,8 @@ int tern_config_set_timers(struct tern_config *cfg, uint32_t initial_ms, uint32_
     return TERN_OK;
 }
 
-int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
-                            size_t secret_len)
+static int config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
+                              size_t secret_len)
 {
     MUTABLE(cfg);
     if (secret != NULL) {
@@ -202,6 +211,15 @@ int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t 
     }
     cfg->cookies = enabled ? 1 : 0;
     return TERN_OK;
+}
+
+int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
+                            size_t secret_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_set_cookies(cfg, enabled, secret, secret_len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)

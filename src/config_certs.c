@@ -9,6 +9,7 @@
 
 #include <tern/err.h>
 
+#include "crypto/errors.h"
 #include "handshake/config.h"
 #include "util/ct.h"
 #include "util/guard.h"
@@ -58,8 +59,8 @@ static int read_file(const char *path, uint8_t **out, size_t *len)
     return TERN_OK;
 }
 
-int tern_config_add_certificate(struct tern_config *cfg, const uint8_t *chain, size_t chain_len,
-                                const uint8_t *key, size_t key_len)
+static int config_add_certificate(struct tern_config *cfg, const uint8_t *chain, size_t chain_len,
+                                  const uint8_t *key, size_t key_len)
 {
     MUTABLE(cfg);
     TERN_ENSURE(chain != NULL && chain_len > 0 && key != NULL && key_len > 0, TERN_ERR_ARG);
@@ -79,6 +80,15 @@ int tern_config_add_certificate(struct tern_config *cfg, const uint8_t *chain, s
     }
     cfg->certs[cfg->n_certs++] = cred;
     return TERN_OK;
+}
+
+int tern_config_add_certificate(struct tern_config *cfg, const uint8_t *chain, size_t chain_len,
+                                const uint8_t *key, size_t key_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_add_certificate(cfg, chain, chain_len, key, key_len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_config_add_certificate_files(struct tern_config *cfg, const char *chain_path,
@@ -113,11 +123,19 @@ static int trust(struct tern_config *cfg)
     return TERN_OK;
 }
 
-int tern_config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len)
+static int config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len)
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
     return tern_trust_add(cfg->trust, pem, len);
+}
+
+int tern_config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_add_trust(cfg, pem, len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_config_add_trust_file(struct tern_config *cfg, const char *path)
@@ -132,18 +150,34 @@ int tern_config_add_trust_file(struct tern_config *cfg, const char *path)
     return rc;
 }
 
-int tern_config_add_trust_dir(struct tern_config *cfg, const char *dir)
+static int config_add_trust_dir(struct tern_config *cfg, const char *dir)
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
     return tern_trust_add_dir(cfg->trust, dir);
 }
 
-int tern_config_add_trust_system(struct tern_config *cfg)
+int tern_config_add_trust_dir(struct tern_config *cfg, const char *dir)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_add_trust_dir(cfg, dir);
+    tern_crypto_quiet_end();
+    return rc;
+}
+
+static int config_add_trust_system(struct tern_config *cfg)
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
     return tern_trust_add_system(cfg->trust);
+}
+
+int tern_config_add_trust_system(struct tern_config *cfg)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_add_trust_system(cfg);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_config_set_client_auth(struct tern_config *cfg, enum tern_client_auth mode)
@@ -172,7 +206,7 @@ int tern_config_set_verify_pause(struct tern_config *cfg, int on)
     return TERN_OK;
 }
 
-int tern_config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, size_t key_len)
+static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, size_t key_len)
 {
     MUTABLE(cfg);
     TERN_ENSURE(key != NULL && key_len > 0, TERN_ERR_ARG);
@@ -189,7 +223,15 @@ int tern_config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, 
     return TERN_OK;
 }
 
-int tern_config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_t len)
+int tern_config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, size_t key_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_set_raw_public_key(cfg, key, key_len);
+    tern_crypto_quiet_end();
+    return rc;
+}
+
+static int config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_t len)
 {
     MUTABLE(cfg);
     TERN_ENSURE(spki != NULL && len > 0, TERN_ERR_ARG);
@@ -210,6 +252,14 @@ int tern_config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_
     TERN_TRY(rc);
     cfg->n_peer_keys++;
     return TERN_OK;
+}
+
+int tern_config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, size_t len)
+{
+    tern_crypto_quiet_begin();
+    int rc = config_add_peer_key(cfg, spki, len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 int tern_config_set_raw_public_key_file(struct tern_config *cfg, const char *path)

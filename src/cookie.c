@@ -6,6 +6,7 @@
 
 #include <tern/err.h>
 
+#include "crypto/errors.h"
 #include "crypto/rng.h"
 #include "handshake/cookie_mac.h"
 #include "handshake/header.h"
@@ -40,7 +41,7 @@ static int make_key(struct tern_cookie_key *k, const uint8_t *secret, size_t sec
     return rc;
 }
 
-int tern_cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t secret_len)
+static int cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t secret_len)
 {
     if (out == NULL) {
         return TERN_ERR_ARG;
@@ -59,6 +60,14 @@ int tern_cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t secr
     return TERN_OK;
 }
 
+int tern_cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t secret_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = cookie_new(out, secret, secret_len);
+    tern_crypto_quiet_end();
+    return rc;
+}
+
 void tern_cookie_free(struct tern_cookie *gate)
 {
     if (gate == NULL) {
@@ -69,7 +78,7 @@ void tern_cookie_free(struct tern_cookie *gate)
     free(gate);
 }
 
-int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t secret_len)
+static int cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t secret_len)
 {
     if (gate == NULL) {
         return TERN_ERR_ARG;
@@ -81,6 +90,14 @@ int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t s
     gate->previous = gate->current;
     gate->current = next;
     return TERN_OK;
+}
+
+int tern_cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t secret_len)
+{
+    tern_crypto_quiet_begin();
+    int rc = cookie_rotate(gate, secret, secret_len);
+    tern_crypto_quiet_end();
+    return rc;
 }
 
 /* Finds an unfragmented epoch-0 ClientHello in the first record. */
