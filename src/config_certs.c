@@ -28,10 +28,14 @@ void tern_config_free_certs(struct tern_config *cfg)
     for (size_t i = 0; i < cfg->n_certs; i++) {
         tern_x509_chain_free(cfg->certs[i].chain);
         tern_pkey_free(cfg->certs[i].key);
+        free(cfg->certs[i].spki);
     }
     cfg->n_certs = 0;
     tern_trust_free(cfg->trust);
     cfg->trust = NULL;
+    for (size_t i = 0; i < cfg->n_peer_keys; i++) {
+        tern_pkey_free(cfg->peer_keys[i].key);
+    }
     free(cfg->peer_keys);
     cfg->peer_keys = NULL;
     cfg->n_peer_keys = 0;
@@ -65,7 +69,7 @@ static int config_add_certificate(struct tern_config *cfg, const uint8_t *chain,
     MUTABLE(cfg);
     TERN_ENSURE(chain != NULL && chain_len > 0 && key != NULL && key_len > 0, TERN_ERR_ARG);
     TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
-    struct tern_cert_cred cred = {NULL, NULL};
+    struct tern_cert_cred cred = {NULL, NULL, NULL, 0};
     int rc = tern_x509_chain_parse(chain, chain_len, &cred.chain);
     if (rc == TERN_OK) {
         rc = tern_pkey_parse_private(&cred.key, key, key_len);
@@ -211,14 +215,26 @@ static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key
     MUTABLE(cfg);
     TERN_ENSURE(key != NULL && key_len > 0, TERN_ERR_ARG);
     TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
-    struct tern_cert_cred cred = {NULL, NULL};
+    struct tern_cert_cred cred = {NULL, NULL, NULL, 0};
     TERN_TRY(tern_pkey_parse_private(&cred.key, key, key_len));
     int type = tern_pkey_type(cred.key);
     /* RFC 7250 is used with ECDSA and EdDSA keys here (CoAP's RPK mode). */
-    if (type != TERN_PKEY_EC_P256 && type != TERN_PKEY_EC_P384 && type != TERN_PKEY_ED25519) {
-        tern_pkey_free(cred.key);
-        return TERN_ERR_BAD_CREDENTIAL;
+    int rc = type == TERN_PKEY_EC_P256 || type == TERN_PKEY_EC_P384 || type == TERN_PKEY_ED25519
+                 ? TERN_OK
+                 : TERN_ERR_BAD_CREDENTIAL;
+    uint8_t spki[TERN_SPKI_MAX];
+    if (rc == TERN_OK) {
+        rc = tern_pkey_spki(cred.key, spki, sizeof(spki), &cred.spki_len);
     }
+    if (rc == TERN_OK) {
+        cred.spki = malloc(cred.spki_len);
+        rc = cred.spki != NULL ? TERN_OK : TERN_ERR_NOMEM;
+    }
+    if (rc != TERN_OK) {
+        tern_pkey_free(cred.key);
+        return rc;
+    }
+    memcpy(cred.spki, spki, cred.spki_len);
     cfg->certs[cfg->n_certs++] = cred;
     return TERN_OK;
 }
@@ -248,8 +264,11 @@ static int config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, siz
     struct tern_peer_key *slot = &cfg->peer_keys[cfg->n_peer_keys];
     /* Stored in canonical DER, whatever form it came in. */
     int rc = tern_pkey_spki(k, slot->spki, sizeof(slot->spki), &slot->len);
-    tern_pkey_free(k);
-    TERN_TRY(rc);
+    if (rc != TERN_OK) {
+        tern_pkey_free(k);
+        return rc;
+    }
+    slot->key = k;
     cfg->n_peer_keys++;
     return TERN_OK;
 }

@@ -203,6 +203,26 @@ int tern_pkey_spki(const struct tern_pkey *k, uint8_t *out, size_t cap, size_t *
     return TERN_OK;
 }
 
+int tern_pkey_share_public(const struct tern_pkey *k, struct tern_pkey **out)
+{
+    if (k == NULL || out == NULL || k->is_private) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    struct tern_pkey *copy = calloc(1, sizeof(*copy));
+    if (copy == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    if (EVP_PKEY_up_ref(k->pk) != 1) {
+        free(copy);
+        return TERN_ERR_CRYPTO;
+    }
+    copy->pk = k->pk;
+    copy->type = k->type;
+    *out = copy;
+    return TERN_OK;
+}
+
 void tern_pkey_free(struct tern_pkey *k)
 {
     if (k == NULL) {

@@ -57,6 +57,12 @@ int tern_pkey_is_private(const struct tern_pkey *k);
  * Errors: TERN_ERR_ARG, TERN_ERR_BUFFER, TERN_ERR_CRYPTO. */
 int tern_pkey_spki(const struct tern_pkey *k, uint8_t *out, size_t cap, size_t *out_len);
 
+/* A new handle on the same public key (its libcrypto key shared, counted
+ * by reference), for a connection to verify with a key the configuration
+ * decoded once. Only public keys. Errors: TERN_ERR_ARG, TERN_ERR_NOMEM,
+ * TERN_ERR_CRYPTO. */
+int tern_pkey_share_public(const struct tern_pkey *k, struct tern_pkey **out);
+
 /* Frees k (NULL is fine); libcrypto wipes private material. */
 void tern_pkey_free(struct tern_pkey *k);
 

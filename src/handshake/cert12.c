@@ -189,13 +189,11 @@ int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
 {
     if (hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
         /* RFC 7250 section 3: the SubjectPublicKeyInfo alone. */
-        uint8_t spki[TERN_SPKI_MAX];
-        size_t len = 0;
-        if (hs->cred >= 0) {
-            TERN_TRY(tern_pkey_spki(hs->cfg->certs[hs->cred].key, spki, sizeof(spki), &len));
-        }
+        const struct tern_cert_cred *cred = hs->cred >= 0 ? &hs->cfg->certs[hs->cred] : NULL;
         struct tern_w_mark m = tern_w_open24(w);
-        tern_w_bytes(w, spki, len);
+        if (cred != NULL && cred->spki != NULL) {
+            tern_w_bytes(w, cred->spki, cred->spki_len);
+        }
         tern_w_close(w, m);
         return TERN_OK;
     }
@@ -387,19 +385,28 @@ static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
     if (spki.len == 0) {
         return no_certificate(hs);
     }
-    TERN_ENSURE(tern_pkey_parse_public(&hs->peer_key, spki.p, spki.len) == TERN_OK,
-                TERN_ERR_BAD_CERTIFICATE);
+    /* A key the application allows is the one it decoded already; any
+     * other is decoded here, for the decision callback to judge. */
+    const struct tern_config *cfg = hs->cfg;
+    const struct tern_pkey *known = NULL;
+    for (size_t i = 0; i < cfg->n_peer_keys && known == NULL; i++) {
+        if (cfg->peer_keys[i].len == spki.len &&
+            memcmp(cfg->peer_keys[i].spki, spki.p, spki.len) == 0) {
+            known = cfg->peer_keys[i].key;
+        }
+    }
+    int allowed = known != NULL;
+    if (known != NULL) {
+        TERN_TRY(tern_pkey_share_public(known, &hs->peer_key));
+    } else {
+        TERN_ENSURE(tern_pkey_parse_public(&hs->peer_key, spki.p, spki.len) == TERN_OK,
+                    TERN_ERR_BAD_CERTIFICATE);
+    }
     if (hs->is_client) {
         TERN_ENSURE(key_fits_kx(tern_pkey_type(hs->peer_key), hs->suite->kx),
                     TERN_ERR_UNSUPPORTED_CERTIFICATE);
     }
     hs->got_peer_cert = 1;
-    const struct tern_config *cfg = hs->cfg;
-    int allowed = 0;
-    for (size_t i = 0; i < cfg->n_peer_keys; i++) {
-        allowed |= cfg->peer_keys[i].len == spki.len &&
-                   memcmp(cfg->peer_keys[i].spki, spki.p, spki.len) == 0;
-    }
     s->n_verify_errs = 0;
     if (!allowed) {
         s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_KEY_NOT_ALLOWED, 0};

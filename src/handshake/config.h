@@ -22,16 +22,22 @@
 #define TERN_CERT_TYPE_RAW_PUBLIC_KEY 2
 
 /* One certificate chain with its private key, or (chain NULL) a raw public
- * key pair (RFC 7250). */
+ * key pair (RFC 7250), whose SubjectPublicKeyInfo is encoded once here:
+ * libcrypto's encoder costs thousands of allocations per call. */
 struct tern_cert_cred {
     struct tern_x509_chain *chain;
     struct tern_pkey *key;
+    uint8_t *spki; /* raw public keys only */
+    size_t spki_len;
 };
 
-/* A raw public key the peer may present, as DER SubjectPublicKeyInfo. */
+/* A raw public key the peer may present: its DER SubjectPublicKeyInfo,
+ * which a peer's is compared with byte for byte, and the key decoded once
+ * (libcrypto's decoder is as costly as its encoder). */
 struct tern_peer_key {
     uint8_t spki[TERN_SPKI_MAX];
     size_t len;
+    struct tern_pkey *key;
 };
 
 struct tern_config {
