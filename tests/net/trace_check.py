@@ -11,18 +11,21 @@ Each datagram a side sends that carries handshake content (a plaintext
 handshake fragment, a ChangeCipherSpec, an encrypted handshake record such
 as Finished) is either new (it carries something the side never sent
 before: the minimum the handshake needs is the count of these) or a resend.
-Consecutive resends (20 ms apart at most, no content twice) form one
-retransmission. A retransmission is an answer when a datagram of the peer's
-was delivered to the side within the 200 ms before it and answered nothing
-else yet (RFC 6347 section 4.2.4: a node that receives a retransmitted
-flight retransmits its own); a side should answer at most once per repeat
-of a peer flight it hears (REPEATS_HEARD: the deliveries of the last
-datagram of each transmission of each peer flight, less one per flight),
-not once per datagram. Otherwise it is a timer retransmission, which
-must come no sooner than the timer in force: the initial timeout after a
-new flight, doubled by each timer retransmission, up to the maximum
-(section 4.2.4.1). A timer retransmission 50 ms or more early is counted
-as early: a retransmission storm.
+Datagrams leaving back to back (20 ms apart at most, nothing heard from the
+peer in between, no content twice) form one transmission: a new flight or
+a retransmission. A retransmission is, in this order:
+  - an answer, when a whole repeat of a peer flight (the last datagram of
+    one of the peer's transmissions) was delivered to the side within the
+    100 ms before it and prompted no other answer (RFC 6347 section 4.2.4:
+    a node that receives a retransmitted flight retransmits its own);
+  - a timer retransmission, when it comes no sooner than 50 ms before the
+    timer in force expires: the initial timeout after a new flight,
+    doubled by each timer retransmission, up to the maximum (section
+    4.2.4.1);
+  - otherwise UNPROMPTED when a part of a peer flight was delivered just
+    before (answering datagrams rather than flights, a storm as soon as
+    flights span datagrams), or EARLY (a timer faster than the RFC's):
+    both are counted for the tern sides and must be zero.
 
 The handshake takes from the client's first datagram to the delivery to the
 client of the server's first encrypted handshake record (its Finished). What
@@ -36,7 +39,7 @@ usage: trace_check.py TRACE [--facts FILE] [--tern c,s] [--t0 S] [--tmax S]
                       [--rtt S] [--slack S] [--all-flows]
 
 Facts: FLOWS; per side (C_, S_): HS_SENT, HS_FIRST, RESENDS, TIMER,
-ANSWERS, REPEATS_HEARD, EARLY (tern sides only), MAX_TIMER_PER_FLIGHT, DGRAMS, MAX_DGRAM
+ANSWERS, UNPROMPTED, EARLY (tern sides only), MAX_TIMER_PER_FLIGHT, DGRAMS, MAX_DGRAM
 (IP bytes), PARTIAL_FRAGS, CLIENT_HELLOS, APP_SENT, APP_DELIVERED_OK,
 APP_DELIVERED_CORRUPT; HS_TIME_MS, HS_ALLOWED_MS; DROP_LOSS, DROP_MTU,
 DROP_DARK, DROP_QUEUE (the flow read) and ALL_DROP_* (every flow);
@@ -45,7 +48,7 @@ DUPLICATED, HELD, CORRUPTED.
 import argparse
 import sys
 
-ANSWER_WINDOW = 0.200
+ANSWER_WINDOW = 0.100
 BURST_GAP = 0.020
 EARLY_TOLERANCE = 0.050
 
@@ -119,91 +122,96 @@ def flow_filter(order, all_flows):
     return [d for d in order if d.ports in (first, back)]
 
 
-def analyse_side(order, side, t0, tmax):
-    out_dir, in_dir, _ = SIDES[side]
-    mine = [d for d in order if d.dir == out_dir and d.hs_keys()]
-    # Deliveries to this side of the peer's handshake datagrams: triggers.
-    triggers = sorted((t, d.id, i) for d in order if d.dir == in_dir and d.hs_keys()
-                      for i, (t, _) in enumerate(d.deliveries))
-    used = set()
+def deliveries_to(order, side):
+    """Times the peer's handshake datagrams were delivered to side."""
+    in_dir = SIDES[side][1]
+    return sorted(t for d in order if d.dir == in_dir and d.hs_keys() for t, _ in d.deliveries)
+
+
+def group(order, side):
+    """Splits side's handshake datagrams into transmissions: a new flight
+    (datagrams with content never sent before, leaving back to back with
+    nothing heard from the peer in between) or a retransmission (repeated
+    content, likewise, no content twice). Returns a list of
+    {"new": bool, "flight": id, "dgrams": [...]}."""
+    mine = [d for d in order if d.dir == SIDES[side][0] and d.hs_keys()]
+    heard_times = deliveries_to(order, side)
     seen = set()
-    res = {"sent": len(mine), "first": 0, "resends": 0, "timer": 0, "answers": 0,
-           "early": 0, "gaps": [], "per_flight": {}, "notes": [], "flights": [],
-           "transmissions": []}
     key_flight = {}  # handshake content -> the flight that first carried it
-    timer = t0
-    timer_start = None
-    flight = None
+    out = []
     last_t = None
-    event = None  # keys of the retransmission being sent
     for d in mine:
         keys = d.hs_keys()
-        heard = last_t is not None and any(last_t < t <= d.t for t, _, _ in triggers)
-        if any(k not in seen for k in keys):
-            res["first"] += 1
-            # A flight's datagrams leave back to back, with nothing heard
-            # from the peer in between.
-            if (last_t is None or d.t - last_t > BURST_GAP or heard or flight is None
-                    or event is not None):
-                flight = keys[0]
-                res["flights"].append(d.t)
-                res["transmissions"].append([flight, []])
-                timer = t0
-                timer_start = d.t
-            res["transmissions"][-1][1].append(d)
-            for k in keys:
-                key_flight.setdefault(k, flight)
-            event = None
-            seen.update(keys)
-            last_t = d.t
-            continue
-        res["resends"] += 1
-        if (event is not None and d.t - last_t <= BURST_GAP and not heard
-                and not any(k in event for k in keys)):
-            event.update(keys)
-            res["transmissions"][-1][1].append(d)
-            last_t = d.t
-            continue
-        event = set(keys)
-        res["transmissions"].append([key_flight.get(keys[0], flight), [d]])
+        new = any(k not in seen for k in keys)
+        heard = last_t is not None and any(last_t < t <= d.t for t in heard_times)
+        cur = out[-1] if out else None
+        joins = (cur is not None and cur["new"] == new and d.t - last_t <= BURST_GAP
+                 and not heard and (new or not any(k in cur["keys"] for k in keys)))
+        if not joins:
+            flight = keys[0] if new else key_flight.get(keys[0], keys[0])
+            cur = {"new": new, "flight": flight, "dgrams": [], "keys": set()}
+            out.append(cur)
+        cur["dgrams"].append(d)
+        cur["keys"].update(keys)
+        for k in keys:
+            key_flight.setdefault(k, cur["flight"])
+        seen.update(keys)
         last_t = d.t
-        trig = None
-        for t, pid, i in reversed(triggers):
-            if t > d.t:
+    return out
+
+
+def classify(order, side, transmissions, peer_transmissions, t0, tmax):
+    """Sorts side's retransmissions (see the top of this file)."""
+    # A whole repeat of a peer flight heard: the last datagram of one of
+    # the peer's transmissions delivered to this side.
+    prompts = sorted(t for tr in peer_transmissions for t, _ in tr["dgrams"][-1].deliveries)
+    heard_times = deliveries_to(order, side)
+    used = set()
+    res = {"sent": sum(len(tr["dgrams"]) for tr in transmissions), "first": 0, "resends": 0,
+           "timer": 0, "answers": 0, "early": 0, "unprompted": 0, "gaps": [], "per_flight": {},
+           "notes": [], "flights": []}
+    timer = t0
+    timer_start = None
+    for tr in transmissions:
+        t = tr["dgrams"][0].t
+        if tr["new"]:
+            res["first"] += len(tr["dgrams"])
+            res["flights"].append(t)
+            timer = t0
+            timer_start = t
+            continue
+        res["resends"] += len(tr["dgrams"])
+        fl = res["per_flight"].setdefault(tr["flight"], [0, 0])
+        prompt = None
+        for i in range(len(prompts) - 1, -1, -1):
+            if prompts[i] > t or i in used:
                 continue
-            if d.t - t > ANSWER_WINDOW:
+            if t - prompts[i] > ANSWER_WINDOW:
                 break
-            if (pid, i) not in used:
-                trig = (t, pid, i)
-                break
-        fl = res["per_flight"].setdefault(flight, [0, 0])
-        if trig is not None:
-            used.add(trig)
+            prompt = i
+            break
+        gap = t - timer_start if timer_start is not None else 0.0
+        if prompt is not None:
+            used.add(prompt)
             res["answers"] += 1
             fl[1] += 1
             continue
-        res["timer"] += 1
-        fl[0] += 1
-        gap = d.t - timer_start if timer_start is not None else 0.0
-        res["gaps"].append((gap, timer))
         if gap < timer - EARLY_TOLERANCE:
+            if any(0 <= t - h <= ANSWER_WINDOW for h in heard_times):
+                res["unprompted"] += 1
+                res["notes"].append("resend at %.3f s answered part of a peer flight" % t)
+                res["answers"] += 1
+                fl[1] += 1
+                continue
             res["early"] += 1
             res["notes"].append("retransmission at %.3f s came %.3f s after the timer started,"
-                                " sooner than its %.1f s timer" % (d.t, gap, timer))
-        timer_start = d.t
+                                " sooner than its %.1f s timer" % (t, gap, timer))
+        res["timer"] += 1
+        fl[0] += 1
+        res["gaps"].append((gap, timer))
+        timer_start = t
         timer = min(timer * 2, tmax)
     return res
-
-
-def repeats_heard(transmissions):
-    """How often a side heard a flight of its peer's again: for each flight,
-    the deliveries of the last datagram of each of its transmissions, less
-    the first. One resend of ours per repeat heard is what RFC 6347 section
-    4.2.4 asks for; more is a storm."""
-    per_flight = {}
-    for flight, dgrams in transmissions:
-        per_flight[flight] = per_flight.get(flight, 0) + len(dgrams[-1].deliveries)
-    return sum(max(0, n - 1) for n in per_flight.values())
 
 
 def timer_allowance(per_flight, t0, tmax):
@@ -233,13 +241,14 @@ def main():
     order = flow_filter(order, a.all_flows)
     tern_sides = set(a.tern.split(",")) if a.tern else set()
     facts = {"FLOWS": flows}
-    results = {side: analyse_side(order, side, a.t0, a.tmax) for side in ("c", "s")}
+    trans = {side: group(order, side) for side in ("c", "s")}
+    results = {side: classify(order, side, trans[side], trans["s" if side == "c" else "c"],
+                              a.t0, a.tmax) for side in ("c", "s")}
     for side in ("c", "s"):
         out_dir, _, name = SIDES[side]
         r = results[side]
         u = side.upper()
-        facts[u + "_REPEATS_HEARD"] = repeats_heard(results["s" if side == "c" else "c"]
-                                                    ["transmissions"])
+        facts[u + "_UNPROMPTED"] = r["unprompted"] if side in tern_sides else 0
         facts[u + "_HS_SENT"] = r["sent"]
         facts[u + "_HS_FIRST"] = r["first"]
         facts[u + "_RESENDS"] = r["resends"]
@@ -261,9 +270,9 @@ def main():
         gaps = " ".join("%.2f/%.0f" % g for g in r["gaps"]) or "none"
         print("  %s%s: %d handshake datagrams sent, %d new (the minimum), %d resent: "
               "%d timer retransmissions (waited/timer s: %s), %d answering the peer "
-              "(which repeated a flight %d times)" %
+              "(%d not prompted by a whole flight)" %
               (name, "" if side in tern_sides else " (peer)", r["sent"], r["first"],
-               r["resends"], r["timer"], gaps, r["answers"], facts[u + "_REPEATS_HEARD"]))
+               r["resends"], r["timer"], gaps, r["answers"], facts[u + "_UNPROMPTED"]))
         for n in r["notes"]:
             print("    %s%s" % ("STORM " if side in tern_sides else "(peer) ", n))
         if side == "c":
