@@ -95,6 +95,7 @@ echo_checks() {
 # that come back are intact, each once, exactly those whose records made it
 # both ways.
 case_loss30() {
+  say "must hold: the handshake completes within the timers' sum for the resends seen, no resend sooner than its timer or unprompted, 3 distinct datagrams each side; lines back intact, once, exactly those that crossed"
   SEED=${TERN_NET_SEED:-10}
   start_link --loss 30
   start_tern_server --psk "$PSK"
@@ -117,6 +118,7 @@ case_loss30() {
 # retransmission at all, since every answer comes before the 1 s timer;
 # all 20 lines come back, each once, unaltered.
 case_delay200_jitter() {
+  say "must hold: three round trips, no retransmission, exactly the minimum each side; all 20 lines back once"
   SEED=${TERN_NET_SEED:-11}
   start_link --delay 200 --jitter 50
   start_tern_server --psk "$PSK"
@@ -148,6 +150,7 @@ case_delay200_jitter() {
 # retransmission: nothing is lost); all 30 lines come back once, intact,
 # though not in order.
 case_reorder() {
+  say "must hold: reordered certificate fragments reassembled without retransmission; all 30 lines back once"
   SEED=${TERN_NET_SEED:-5}
   start_link --delay 5 --reorder 40 --reorder-gap 30
   start_tern_server --cert "$PKI/server-ec.pem" --key "$PKI/server-ec.key" --mtu 300
@@ -180,6 +183,7 @@ case_reorder() {
 # flight, not once per datagram of it, and no side sends more than three
 # times its minimum.
 case_duplicate() {
+  say "must hold: each line echoed and printed once (replay protection); answers to whole repeated flights only; at most 3 times the minimum each side"
   SEED=${TERN_NET_SEED:-3}
   start_link --dup 50
   start_tern_server --cert "$PKI/server-ec.pem" --key "$PKI/server-ec.key" --mtu 300 \
@@ -219,6 +223,7 @@ case_duplicate() {
 # with a reason) within its --timeout, and the server must serve a clean
 # handshake afterwards.
 case_corrupt() {
+  say "must hold: no damaged line ever delivered; the session survives corrupted records; handshakes under corruption end, connected or with a reason"
   local j
   SEED=${TERN_NET_SEED:-9}
   start_link --corrupt 30 --paused
@@ -302,6 +307,7 @@ case_corrupt() {
 # a server without --mtu: a handshake with it must not complete (its
 # 1200-byte datagrams vanish), which shows the black hole is real.
 case_mtu576() {
+  say "must hold: no packet above 576 bytes, none dropped, the certificate flight fragmented, long lines intact; without --mtu no handshake"
   SEED=${TERN_NET_SEED:-1}
   start_link --mtu 576
   start_tern_server --cert "$PKI/server-rsa.pem" --key "$PKI/server-rsa.key" --mtu 548
@@ -344,6 +350,7 @@ case_mtu576() {
 # it: a line sent after the link is back comes back, with no new
 # handshake (one ClientHello pair, one flow, one session on the server).
 case_dark10() {
+  say "must hold: lines sent in the dark are lost; the session carries data again afterwards without a new handshake"
   SEED=${TERN_NET_SEED:-1}
   start_link --dark-for 10
   start_tern_server --psk "$PSK"
@@ -381,6 +388,7 @@ case_dark10() {
 # more); the handshake completes with the retransmission after the dark,
 # within the timers' sum; then a line comes back.
 case_dark_handshake() {
+  say "must hold: ClientHellos 1, 2, 4 and 8 s apart, 4 in the dark; the handshake completes after it within the timers' sum"
   SEED=${TERN_NET_SEED:-1}
   start_link --dark-for 10
   start_tern_server --psk "$PSK"
@@ -490,6 +498,7 @@ GNUTLS_PSK_PRIO="NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-12
 GNUTLS_RSA_PRIO="NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+ECDHE-RSA:-CIPHER-ALL:+AES-128-GCM:-MAC-ALL:+AEAD"
 
 case_openssl_client_loss30() {
+  say "must hold: s_client completes its handshake with tern server; tern resends only on its timer or to answer a repeated flight"
   require_tools openssl stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --loss 30
@@ -503,6 +512,7 @@ case_openssl_client_loss30() {
 }
 
 case_openssl_server_loss30() {
+  say "must hold: tern client completes its handshake with s_server, resending only on its timer or to answer a repeated flight; lines arrive whole"
   require_tools openssl stdbuf
   SEED=${TERN_NET_SEED:-2}
   start_link --loss 30
@@ -515,6 +525,7 @@ case_openssl_server_loss30() {
 }
 
 case_gnutls_client_loss30() {
+  say "must hold: gnutls-cli completes its handshake with tern server; tern resends only on its timer or to answer a repeated flight"
   require_tools gnutls-cli stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --loss 30
@@ -528,6 +539,7 @@ case_gnutls_client_loss30() {
 }
 
 case_gnutls_server_loss30() {
+  say "must hold: tern client completes its handshake with gnutls-serv, resending only on its timer or to answer a repeated flight; lines arrive whole"
   require_tools gnutls-serv stdbuf
   SEED=${TERN_NET_SEED:-3}
   start_link --loss 30
@@ -550,6 +562,7 @@ mtu_peer_checks() {
 }
 
 case_openssl_client_mtu576() {
+  say "must hold: s_client and tern server fit a 576-byte path: nothing dropped, the flight fragmented, all lines through"
   require_tools openssl stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --mtu 576
@@ -563,6 +576,7 @@ case_openssl_client_mtu576() {
 }
 
 case_openssl_server_mtu576() {
+  say "must hold: tern client and s_server fit a 576-byte path: nothing dropped, the flight fragmented, all lines through"
   require_tools openssl stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --mtu 576
@@ -573,6 +587,7 @@ case_openssl_server_mtu576() {
 }
 
 case_gnutls_client_mtu576() {
+  say "must hold: gnutls-cli and tern server fit a 576-byte path: nothing dropped, the flight fragmented, all lines through"
   require_tools gnutls-cli stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --mtu 576
@@ -586,6 +601,7 @@ case_gnutls_client_mtu576() {
 }
 
 case_gnutls_server_mtu576() {
+  say "must hold: tern client and gnutls-serv fit a 576-byte path: nothing dropped, the flight fragmented, all lines through"
   require_tools gnutls-serv stdbuf
   SEED=${TERN_NET_SEED:-1}
   start_link --mtu 576
