@@ -5,6 +5,7 @@
 #   make demo       install what is missing, build, run the demonstration
 #   make check      install what is missing, build with ASan+UBSan, run ctest
 #   make check CC=clang
+#   make check-net  install what is missing, build, run only the network tests
 #   make bench      run the benchmarks (release build)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make coverage   line and branch coverage of src/ over the test suite (HTML report)
@@ -24,7 +25,7 @@ FUZ := build/fuzz-clang
 
 CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
 
-.PHONY: all build demo check deps deps-check bench fuzz fuzz-build coverage install clean
+.PHONY: all build demo check check-net deps deps-check bench fuzz fuzz-build coverage install clean
 
 all: build
 
@@ -54,6 +55,14 @@ check: deps-check fuzz-build
 	  -DTERN_FUZZ_DIR=$(CURDIR)/$(FUZ) -DTERN_FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) >/dev/null
 	@cmake --build $(CHK) -j $(JOBS)
 	@cd $(CHK) && ctest --output-on-failure -j $(JOBS)
+
+# The adverse-network tests alone (tests/net/, ctest label "net"): the
+# check build's tern and link emulator, and the test PKI they use. They need
+# root; elsewhere each is reported as skipped, with the reason.
+check-net: deps-check
+	@cmake -S . -B $(CHK) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
+	@cmake --build $(CHK) -j $(JOBS) --target tern_cli linkem
+	@cd $(CHK) && ctest --output-on-failure -j $(JOBS) -L net
 
 bench: build
 	@$(REL)/bench/bench-record

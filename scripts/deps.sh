@@ -10,8 +10,11 @@ need=${1:-check}
 
 build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev libgnutls28-dev)
 # The test suite also drives real DTLS peers and builds the fuzz targets with
-# clang's libFuzzer, and runs clang-format, clang-tidy and cppcheck.
-check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-format clang-tidy cppcheck)
+# clang's libFuzzer, and runs clang-format, clang-tidy and cppcheck; the
+# network tests (tests/net/) need ip(8) for their namespaces and python3 to
+# read the emulated link's trace.
+check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-format clang-tidy cppcheck
+  iproute2 python3)
 
 # make coverage also needs gcovr for the report.
 coverage_pkgs=("${check_pkgs[@]}" gcovr)

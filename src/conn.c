@@ -172,8 +172,8 @@ int tern_conn_set_mtu(struct tern_conn *c, size_t mtu)
 }
 
 /* Acts on what the handshake asked for: a new flight starts the timer at
- * its initial value; a repeated peer flight resends ours (once per
- * datagram); completion establishes the connection. */
+ * its initial value; a repeated peer flight resends ours (once per repeat,
+ * however many datagrams it spans); completion establishes the connection. */
 static void after_handshake_step(struct tern_conn *c, uint64_t now)
 {
     struct tern_hs12 *hs = c->hs;

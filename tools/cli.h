@@ -46,7 +46,7 @@ int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr
                 socklen_t *addr_len);
 
 /* Sends every datagram the connection wants sent on fd (connected if to is
- * NULL). Returns 0 or -1. */
+ * NULL). Returns how many it sent, or -1. */
 int cli_flush(struct tern_conn *c, int fd, const struct sockaddr *to, socklen_t to_len);
 
 int cli_client(const struct cli_opts *o);

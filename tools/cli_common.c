@@ -200,10 +200,10 @@ int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr
 int cli_flush(struct tern_conn *c, int fd, const struct sockaddr *to, socklen_t to_len)
 {
     uint8_t buf[16384 + 256];
-    for (;;) {
+    for (int count = 0;; count++) {
         ptrdiff_t n = tern_conn_pull(c, cli_now(), buf, sizeof(buf));
         if (n == TERN_ERR_WANT_MORE) {
-            return 0;
+            return count;
         }
         if (n < 0) {
             fprintf(stderr, "tern: %s\n", tern_strerror((int)n));

@@ -11,6 +11,8 @@
 struct client_run {
     struct tern_conn *conn;
     int fd;
+    unsigned sent;     /* datagrams sent */
+    unsigned received; /* datagrams received */
 };
 
 static void print_data(void *arg, const uint8_t *data, size_t len)
@@ -24,7 +26,7 @@ static void print_data(void *arg, const uint8_t *data, size_t len)
 }
 
 /* Waits for a datagram or the connection's deadline, at most until limit.
- * Returns -1 on a fatal error. */
+ * Returns -1 on a fatal error. Counts what it sends and receives. */
 static int step(struct client_run *r, uint64_t limit)
 {
     uint64_t now = cli_now();
@@ -41,13 +43,18 @@ static int step(struct client_run *r, uint64_t limit)
         uint8_t buf[16384 + 256];
         ssize_t n = recv(r->fd, buf, sizeof(buf), 0);
         if (n >= 0) {
+            r->received++;
             tern_conn_receive(r->conn, cli_now(), buf, (size_t)n, print_data, NULL);
         }
     }
     if (cli_now() >= tern_conn_deadline(r->conn)) {
         tern_conn_timeout(r->conn, cli_now());
     }
-    return cli_flush(r->conn, r->fd, NULL, 0);
+    int sent = cli_flush(r->conn, r->fd, NULL, 0);
+    if (sent > 0) {
+        r->sent += (unsigned)sent;
+    }
+    return sent;
 }
 
 static int failed(struct tern_conn *c)
@@ -73,10 +80,13 @@ static void report_failure(struct client_run *r, const char *when)
 static int handshake(struct client_run *r, double timeout)
 {
     uint64_t limit = cli_now() + (uint64_t)(timeout * 1e9);
-    if (tern_conn_start(r->conn, cli_now()) != TERN_OK || cli_flush(r->conn, r->fd, NULL, 0) < 0) {
+    int sent = -1;
+    if (tern_conn_start(r->conn, cli_now()) != TERN_OK ||
+        (sent = cli_flush(r->conn, r->fd, NULL, 0)) < 0) {
         report_failure(r, "handshake");
         return -1;
     }
+    r->sent = (unsigned)sent;
     while (tern_conn_state(r->conn) == TERN_STATE_HANDSHAKING) {
         if (cli_now() >= limit) {
             fprintf(stderr, "tern: handshake: no answer within %.1f s\n", timeout);
@@ -178,7 +188,7 @@ int cli_client(const struct cli_opts *o)
     struct tern_config *cfg = NULL;
     FILE *keylog = NULL;
     int status = 1;
-    struct client_run r = {NULL, -1};
+    struct client_run r = {NULL, -1, 0, 0};
     if (tern_config_new(&cfg, TERN_ROLE_CLIENT) != TERN_OK || cli_configure(cfg, o, &keylog) < 0) {
         goto out;
     }
@@ -210,11 +220,14 @@ int cli_client(const struct cli_opts *o)
         fprintf(stderr, "tern: bad server name '%s'\n", sn);
         goto out;
     }
+    uint64_t start = cli_now();
     if (handshake(&r, o->timeout > 0 ? o->timeout : 10.0) < 0) {
         goto out;
     }
     fprintf(stderr, "tern: connected to %s, DTLS 1.2, %s\n", o->target,
             tern_conn_suite_name(r.conn));
+    fprintf(stderr, "tern: handshake done in %.3f s, %u datagrams sent, %u received\n",
+            (double)(cli_now() - start) / 1e9, r.sent, r.received);
     if (exchange(&r) < 0) {
         goto out;
     }

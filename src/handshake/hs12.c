@@ -174,6 +174,19 @@ int tern_hs12_resume(struct tern_hs12 *hs)
     return TERN_OK;
 }
 
+/* RFC 6347 section 4.2.4: the peer repeating its previous flight tells us
+ * ours was lost, and we resend it. One repeat of that flight brings one
+ * resend however many datagrams it spans: only the first fragment of its
+ * last message counts. A repeated HelloVerifyRequest never does: it answers
+ * a ClientHello of ours sent again, not a flight the server missed. */
+static uint8_t repeats_peer_flight(const struct tern_hs12 *hs, const struct tern_hs_header *h)
+{
+    return (uint32_t)h->message_seq + 1 == hs->peer_flight_seq && h->frag_offset == 0 &&
+                   h->type != TERN_HS_HELLO_VERIFY_REQUEST
+               ? 1
+               : 0;
+}
+
 static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *body, size_t len)
 {
     struct tern_reader r;
@@ -184,16 +197,15 @@ static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *bod
         TERN_TRY(tern_hs_header_parse(&r, &h, &frag));
         if (epoch != tern_rec12_rx_epoch(hs->rl)) {
             /* A message of an epoch we have left: only ever the peer
-             * repeating its previous flight, which tells us ours was lost
-             * (RFC 6347 section 4.2.4). Never reassembled. */
-            hs->retransmit |= h.message_seq < hs->peer_flight_seq;
+             * repeating its previous flight. Never reassembled. */
+            hs->retransmit |= repeats_peer_flight(hs, &h);
             continue;
         }
         server_first_seq(hs, &h);
         int got = tern_reasm_add(&hs->reasm, &h, frag.p);
         TERN_TRY(got);
         if (got == TERN_REASM_OLD) {
-            hs->retransmit |= h.message_seq < hs->peer_flight_seq;
+            hs->retransmit |= repeats_peer_flight(hs, &h);
             continue;
         }
         TERN_TRY(drain(hs));

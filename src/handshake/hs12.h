@@ -103,8 +103,9 @@ struct tern_hs12 {
     size_t n_ignored;
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
     /* message_seq where the peer's answer to our last flight begins: a
-     * repeat of an older message means our flight was lost; a repeat of a
-     * newer one is just a duplicate (RFC 6347 section 4.2.4). */
+     * repeat of the message just before it (the last of the peer's
+     * previous flight) means our flight was lost; a repeat of a newer one
+     * is just a duplicate (RFC 6347 section 4.2.4). */
     uint32_t peer_flight_seq;
     uint32_t offered_exts; /* client: extensions offered (bits of enum tern_ext_index) */
     unsigned echo_exts;    /* server: extensions to answer in the ServerHello */

@@ -2,6 +2,7 @@
  * reorders and corrupts datagrams, from a seed and on a virtual clock:
  * every suite, 0%, 10% and 30% loss, 200 seeds each. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <tern/tern.h>
 
@@ -135,4 +136,58 @@ static void corruption_ends_cleanly(void)
     CHECK(established > SEEDS / 2);
 }
 
-TEST_MAIN(T(no_loss), T(loss_10_percent), T(loss_30_percent), T(corruption_ends_cleanly))
+/* RFC 6347 section 4.2.4: a peer flight heard again means ours was lost,
+ * and we resend ours: once per repeat of the flight, not once per datagram
+ * of it (the server's flight spans several datagrams at a 256-byte MTU
+ * with a 128-byte hint and a P-384 share). A HelloVerifyRequest heard
+ * again brings no resend at all: it only answers a ClientHello repeated. */
+static void repeated_flight_one_resend(void)
+{
+    uint8_t hint[128];
+    memset(hint, 'h', sizeof(hint));
+    static const uint16_t p384 = 24;
+    struct tern_config *cc = make_cfg(TERN_ROLE_CLIENT, 0xd001);
+    struct tern_config *sc = make_cfg(TERN_ROLE_SERVER, 0xd001);
+    CHECK_INT(tern_config_set_psk_hint(sc, hint, sizeof(hint)), TERN_OK);
+    CHECK_INT(tern_config_set_groups(cc, &p384, 1), TERN_OK);
+    CHECK_INT(tern_config_set_mtu(cc, 256), TERN_OK);
+    CHECK_INT(tern_config_set_mtu(sc, 256), TERN_OK);
+    static struct pair p;
+    static struct link_queue again;
+    CHECK_INT(pair_init(&p, cc, sc, 5), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    /* ClientHello; HelloVerifyRequest; ClientHello with the cookie. */
+    pair_flush(&p, p.client, &p.to_server);
+    pair_deliver(&p, &p.to_server, p.server, 0);
+    pair_flush(&p, p.server, &p.to_client);
+    CHECK_INT(p.to_client.n, 1);
+    again = p.to_client;
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    CHECK_INT(p.to_server.n, 1);
+    p.to_client = again;
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    CHECK_INT(p.to_server.n, 1); /* the HelloVerifyRequest again: nothing more */
+    /* The server's flight, in several datagrams; the client's answer. */
+    pair_deliver(&p, &p.to_server, p.server, 0);
+    pair_flush(&p, p.server, &p.to_client);
+    CHECK(p.to_client.n >= 2);
+    again = p.to_client;
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    size_t flight = p.to_server.n;
+    CHECK(flight >= 1);
+    /* That answer is lost; the server's flight comes again, whole. */
+    p.to_server.n = 0;
+    p.to_client = again;
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    CHECK_INT(p.to_server.n, flight);
+    CHECK(pair_handshake(&p, 100));
+    pair_free(&p);
+}
+
+TEST_MAIN(T(no_loss), T(loss_10_percent), T(loss_30_percent), T(corruption_ends_cleanly),
+          T(repeated_flight_one_resend))
