@@ -5,7 +5,7 @@
 #   make demo       install what is missing, build, run the demonstration
 #   make check      install what is missing, build with ASan+UBSan, run ctest
 #   make check CC=clang
-#   make bench      run the benchmarks (release build)
+#   make bench      run the benchmarks (release build), write bench/results/REPORT.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make install    install into PREFIX (DESTDIR respected)
 #   make clean
@@ -23,7 +23,7 @@ FUZ := build/fuzz-clang
 
 CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
 
-.PHONY: all build demo check deps deps-check bench fuzz fuzz-build install clean
+.PHONY: all build demo check deps deps-check deps-bench bench fuzz fuzz-build install clean
 
 all: build
 
@@ -32,6 +32,9 @@ deps:
 
 deps-check:
 	@scripts/deps.sh check
+
+deps-bench:
+	@scripts/deps.sh bench
 
 build: deps
 	@cmake -S . -B $(REL) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -54,10 +57,9 @@ check: deps-check fuzz-build
 	@cmake --build $(CHK) -j $(JOBS)
 	@cd $(CHK) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
-	@$(REL)/bench/bench-record
-	@echo
-	@$(REL)/bench/bench-handshake
+# Every benchmark, then bench/results/REPORT.md and its plots (a few minutes).
+bench: deps-bench build
+	@scripts/bench.sh $(REL) bench/results
 
 fuzz: fuzz-build
 	@set -e; for f in $(FUZ)/fuzz/fuzz-*; do \

@@ -170,6 +170,19 @@ struct hs_heap_count hs_heap_stop(void);
 /* The count so far, counting on. */
 struct hs_heap_count hs_heap_peek(void);
 
+/* The configurations, contexts and sessions each implementation's setup
+ * makes for a suite, for benchmarks that drive their own pairs
+ * (bench-loss): a tern configuration (server or client), a libssl context,
+ * and a GnuTLS session (non-blocking, datagram, MTU HS_MTU, no transport
+ * yet) from the state hs_gnutls_impl.setup() returned. NULL or 0 on a
+ * failure. */
+struct tern_config;
+struct ssl_ctx_st;
+struct gnutls_session_int;
+struct tern_config *hs_tern_config(const struct hs_suite *s, int server);
+struct ssl_ctx_st *hs_openssl_ctx_new(const struct hs_suite *s, int server);
+int hs_gnutls_session(void *gnutls_state, struct gnutls_session_int **out, int server);
+
 /* The GnuTLS version this executable runs with. */
 const char *hs_gnutls_version(void);
 

@@ -218,8 +218,9 @@ static void *gt_setup(const struct hs_suite *s)
     return st;
 }
 
-static int session_new(struct gt_state *st, gnutls_session_t *out, int server, struct end *e)
+int hs_gnutls_session(void *arg, gnutls_session_t *out, int server)
 {
+    struct gt_state *st = arg;
     unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK |
                      GNUTLS_NO_TICKETS;
     gnutls_session_t session;
@@ -246,6 +247,16 @@ static int session_new(struct gt_state *st, gnutls_session_t *out, int server, s
         return gt_fail("session setup failed", rc);
     }
     gnutls_dtls_set_mtu(session, HS_MTU);
+    *out = session;
+    return 1;
+}
+
+static int session_new(struct gt_state *st, gnutls_session_t *out, int server, struct end *e)
+{
+    gnutls_session_t session;
+    if (!hs_gnutls_session(st, &session, server)) {
+        return 0;
+    }
     e->session = session;
     gnutls_transport_set_ptr(session, e);
     gnutls_transport_set_push_function(session, push);

@@ -132,6 +132,11 @@ static SSL_CTX *ctx_new(const struct hs_suite *s, int server)
     return ctx;
 }
 
+SSL_CTX *hs_openssl_ctx_new(const struct hs_suite *s, int server)
+{
+    return ctx_new(s, server);
+}
+
 static void ossl_teardown(void *arg)
 {
     struct ossl_state *st = arg;

@@ -101,6 +101,11 @@ static struct tern_config *tn_cfg(const struct hs_suite *s, enum tern_role role)
     return cfg;
 }
 
+struct tern_config *hs_tern_config(const struct hs_suite *s, int server)
+{
+    return tn_cfg(s, server ? TERN_ROLE_SERVER : TERN_ROLE_CLIENT);
+}
+
 static void tn_teardown(void *arg)
 {
     struct tn_state *st = arg;

@@ -3,7 +3,7 @@
 # nothing when it is all there already. Prints what it installs. As a user who
 # is not root it installs nothing and prints the exact apt-get line to run.
 #
-# usage: scripts/deps.sh [build|check|fuzz]   (default: check)
+# usage: scripts/deps.sh [build|check|fuzz|bench]   (default: check)
 set -euo pipefail
 
 need=${1:-check}
@@ -12,11 +12,15 @@ build_pkgs=(gcc make cmake ninja-build pkg-config libssl-dev libgnutls28-dev)
 # The test suite also drives real DTLS peers and builds the fuzz targets with
 # clang's libFuzzer, and runs clang-format, clang-tidy and cppcheck.
 check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-format clang-tidy cppcheck)
+# make bench makes the test PKI with the openssl command line and draws the
+# report's plots with Debian's matplotlib (run by /usr/bin/python3).
+bench_pkgs=("${build_pkgs[@]}" openssl python3 python3-matplotlib)
 
 case "$need" in
   build) pkgs=("${build_pkgs[@]}") ;;
   check|fuzz) pkgs=("${check_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|check|fuzz]" >&2; exit 2 ;;
+  bench) pkgs=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|fuzz|bench]" >&2; exit 2 ;;
 esac
 
 missing=()
