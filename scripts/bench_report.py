@@ -106,9 +106,12 @@ def ratio(a, b, digits=2):
     return f"{a / b:.{digits}f}"
 
 
-def table(header, rows):
+def table(header, rows, text_columns=1):
+    """A Markdown table: the first text_columns columns left-aligned, the
+    figures right-aligned."""
     out = ["| " + " | ".join(header) + " |",
-           "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+           "|" + "|".join("---" if i < text_columns else "---:"
+                          for i in range(len(header))) + "|"]
     for r in rows:
         out.append("| " + " | ".join(r) + " |")
     return "\n".join(out)
@@ -166,7 +169,7 @@ def machine(args, res):
         ("git commit", commit or "unknown"),
         ("load average", f"{args.load_start} at start, {args.load_end} at end"),
     ]
-    return table(["", ""], [[k, v] for k, v in rows])
+    return table(["", ""], [[k, v] for k, v in rows], text_columns=2)
 
 
 # ---- sections -------------------------------------------------------------------
@@ -213,7 +216,8 @@ def section_handshake(res, out):
                             + [ratio(vals[1], vals[0], 1)])
         out.append("Heap one server connection holds (malloc chunk bytes, libcrypto included, "
                    "mean of 1,000), by stage:\n")
-        out.append(table(["suite", "stage", "tern", "OpenSSL", "GnuTLS", "OpenSSL/tern"], rows))
+        out.append(table(["suite", "stage", "tern", "OpenSSL", "GnuTLS", "OpenSSL/tern"], rows,
+                         text_columns=2))
         out.append("")
 
 
@@ -347,6 +351,13 @@ def section_loss(res, out):
                "virtual clock at RFC timers, where only the protocol counts, and shows how "
                "far the scaled columns are off.\n")
     out.append(table(["loss"] + labels, rows))
+    dgrams = [f"{lab} {res.get('loss', 'datagrams', s, lab, 0.0):.1f}" for lab in labels[1:]
+              if res.get("loss", "datagrams", s, lab, 0.0) is not None]
+    if dgrams:
+        out.append("\nDatagrams a handshake sends without loss, both sides together: "
+                   + ", ".join(dgrams) + ". Every datagram is a chance to be lost: an "
+                   "implementation that sends each handshake message in its own datagram "
+                   "meets a loss sooner.")
     out.append("\n![handshake completion time against loss rate](loss.png)\n")
 
 
@@ -423,7 +434,7 @@ def plot_sessions(res, path):
     ax.set_ylabel("KiB per session")
     ax.set_title(f"Memory per session, {short(s)}")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="center right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
