@@ -163,7 +163,8 @@ static void wait_until(uint64_t t)
     }
 }
 
-static void slot_end(struct run *rn, struct slot *sl, uint64_t now, double ms)
+/* Records the handshake's time (INFINITY: failed) and frees its pair. */
+static void slot_end(struct slot *sl, uint64_t now, double ms)
 {
     struct runner *r = sl->r;
     r->ms[r->finished++] = ms;
@@ -172,7 +173,6 @@ static void slot_end(struct run *rn, struct slot *sl, uint64_t now, double ms)
     r->impl->pair_free(sl->pair);
     sl->pair = NULL;
     sl->begin_at = now;
-    (void)rn;
 }
 
 /* Starts the slot's next handshake. Returns 0 when the pair cannot be made. */
@@ -213,11 +213,11 @@ static void slot_drive(struct run *rn, struct slot *sl, uint64_t now)
     }
     if (!ok) {
         sl->r->errors++;
-        slot_end(rn, sl, now, INFINITY);
+        slot_end(sl, now, INFINITY);
     } else if (impl->done(sl->pair, LS_CLIENT) && impl->done(sl->pair, LS_SERVER)) {
-        slot_end(rn, sl, now, (double)(now - sl->start_ns) * (double)rn->scale / NS_PER_MS);
+        slot_end(sl, now, (double)(now - sl->start_ns) * (double)rn->scale / NS_PER_MS);
     } else if (now - sl->start_ns > rn->limit_ns) {
-        slot_end(rn, sl, now, INFINITY);
+        slot_end(sl, now, INFINITY);
     }
 }
 
