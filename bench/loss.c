@@ -15,7 +15,7 @@
  *
  * Time. Each implementation runs with RFC 6347's retransmission timer (1 s
  * at first, doubling, at most 60 s) and the link's delay divided by the
- * same scale (20 by default), on the real monotonic clock, and the times
+ * same scale (10 by default), on the real monotonic clock, and the times
  * it takes are multiplied back by the scale: libssl's and GnuTLS's DTLS
  * timers read the real clock and cannot be driven otherwise, and scaling
  * makes many handshakes per point affordable. The three run their
@@ -27,7 +27,7 @@
  * nothing but the protocol counts: the row "tern (virtual)" is the
  * reference that shows how far the scaled real-time rows are off.
  *
- *   bench-loss                     full run (about two minutes)
+ *   bench-loss                     full run (about two and a half minutes)
  *   bench-loss --quick             two points, a few handshakes: builds, runs, checks
  *   bench-loss --loss 0,10,20 --count N --parallel K --scale S --rtt-ms R --seed X
  *              --suite psk|psk-gcm|ecdhe
@@ -451,7 +451,7 @@ static int parse_uint(const char *val, unsigned long lo, unsigned long hi, unsig
 static int parse_args(int argc, char **argv, struct opts *o)
 {
     static const double full[] = {0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40};
-    *o = (struct opts){"psk", 200, 8, 20, 100, UINT64_C(0x6c6f7373), {0}, 0, NULL};
+    *o = (struct opts){"psk", 200, 8, 10, 100, UINT64_C(0x6c6f7373), {0}, 0, NULL};
     memcpy(o->loss, full, sizeof(full));
     o->points = (int)(sizeof(full) / sizeof(full[0]));
     for (int i = 1; i < argc; i++) {

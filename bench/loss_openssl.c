@@ -8,7 +8,7 @@
  *
  * Two details keep the timer exact. DTLSv1_get_timeout() reports a timer
  * with less than 15 ms left as expired, and DTLSv1_handle_timeout() acts
- * on that; at a scale of 20 those 15 ms would be 300 ms of RFC time. So
+ * on that; at a scale of 10 those 15 ms would be 150 ms of RFC time. So
  * the deadline is read right after each call into libssl, while the full
  * timeout is left, and the timeout is handled only once that deadline has
  * passed. And each side has its own BIO that hands over exactly one

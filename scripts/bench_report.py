@@ -156,7 +156,10 @@ def machine(args, res):
         lto = "LTO " + ("on" if m and m.group(1) == "ON" and "gcc" in compiler.lower()
                         or m and m.group(1) == "ON" and "cc" in compiler else "off")
     commit = run(["git", "-C", args.source, "rev-parse", "--short=12", "HEAD"])
-    if run(["git", "-C", args.source, "status", "--porcelain", "--untracked-files=no"]):
+    # The results directory changes under the run itself: it does not count.
+    if run(["git", "-C", args.source, "status", "--porcelain", "--untracked-files=no", "--",
+            ".", ":(exclude)" + os.path.relpath(os.path.abspath(args.results),
+                                                os.path.abspath(args.source))]):
         commit += " (with uncommitted changes)"
     rows = [
         ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
