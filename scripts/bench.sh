@@ -24,6 +24,11 @@ run() {
 }
 
 uptime_load() { cut -d' ' -f1-3 /proc/loadavg; }
+# The commit measured, read before any result is written.
+commit=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$src" status --porcelain --untracked-files=no -- . ":(exclude)$out" 2>/dev/null)" ]; then
+  commit="$commit (with uncommitted changes)"
+fi
 load_start=$(uptime_load)
 t_start=$SECONDS
 run record
@@ -39,5 +44,5 @@ done
 cp "$work/durations.csv" "$out/durations.csv"
 /usr/bin/python3 "$src/scripts/bench_report.py" --results "$out" --build "$build" \
   --source "$src" --load-start "$load_start" --load-end "$load_end" \
-  --seconds $((SECONDS - t_start))
+  --seconds $((SECONDS - t_start)) --commit "$commit"
 echo "wrote $out/REPORT.md and its plots ($((SECONDS - t_start)) s in all)"

@@ -6,7 +6,7 @@ Every CSV row is  bench,metric,suite,impl,x,value,note  (bench/common.h).
 Run with Debian's /usr/bin/python3 and python3-matplotlib.
 
 usage: bench_report.py --results DIR [--build DIR] [--source DIR]
-                       [--load-start L] [--load-end L] [--seconds N]
+                       [--load-start L] [--load-end L] [--seconds N] [--commit C]
 """
 
 import argparse
@@ -130,6 +130,17 @@ def run(cmd):
         return ""
 
 
+def describe_commit(args):
+    """The commit checked out, and whether the tree differs from it (the
+    results directory, which the run itself changes, aside)."""
+    commit = run(["git", "-C", args.source, "rev-parse", "--short=12", "HEAD"])
+    if run(["git", "-C", args.source, "status", "--porcelain", "--untracked-files=no", "--",
+            ".", ":(exclude)" + os.path.relpath(os.path.abspath(args.results),
+                                                os.path.abspath(args.source))]):
+        commit += " (with uncommitted changes)"
+    return commit
+
+
 def machine(args, res):
     cpu = ""
     for line in run(["lscpu"]).splitlines():
@@ -155,12 +166,7 @@ def machine(args, res):
         m = re.search(r"^TERN_LTO:\w+=(.*)$", text, re.M)
         lto = "LTO " + ("on" if m and m.group(1) == "ON" and "gcc" in compiler.lower()
                         or m and m.group(1) == "ON" and "cc" in compiler else "off")
-    commit = run(["git", "-C", args.source, "rev-parse", "--short=12", "HEAD"])
-    # The results directory changes under the run itself: it does not count.
-    if run(["git", "-C", args.source, "status", "--porcelain", "--untracked-files=no", "--",
-            ".", ":(exclude)" + os.path.relpath(os.path.abspath(args.results),
-                                                os.path.abspath(args.source))]):
-        commit += " (with uncommitted changes)"
+    commit = args.commit or describe_commit(args)
     rows = [
         ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
         ("memory", f"{mem_gib:.1f} GiB"),
@@ -342,7 +348,8 @@ def section_loss(res, out):
                f"the rest after half the RTT (`bench-loss`; {method}). Median / 90th "
                "percentile of the time until both sides completed, in milliseconds of RFC "
                "time; a handshake that did not complete within the limit counts as slower "
-               "than all others.\n")
+               "than all others (the plot draws a percentile beyond the limit at the "
+               "limit).\n")
     out.append("Method: libssl's and GnuTLS's DTLS timers read the real clock, so every "
                "implementation runs in real time with RFC 6347's timer (1 s, doubling, at "
                "most 60 s) and the link delay divided by the same scale, its handshakes "
@@ -512,6 +519,8 @@ def main():
     ap.add_argument("--load-start", default="?")
     ap.add_argument("--load-end", default="?")
     ap.add_argument("--seconds", type=int, default=0)
+    ap.add_argument("--commit", default="",
+                    help="the commit the benchmarks ran on (default: the one checked out now)")
     args = ap.parse_args()
     res = Results(args.results)
 
