@@ -47,6 +47,7 @@
  *   bench-handshake --suite psk|ecdhe|ecdsa --only tern|openssl|gnutls [--no-heap]
  *                              one suite or one implementation (for perf record)
  *   bench-handshake --count N  N handshakes each, untimed (for valgrind --tool=callgrind)
+ *   bench-handshake --csv FILE also writes the figures as CSV rows (scripts/bench.sh)
  *
  * Exits non-zero only when a handshake fails or a check does not hold,
  * never because of a ratio or a heap figure. */
