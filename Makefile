@@ -6,7 +6,7 @@
 #   make check      install what is missing, build with ASan+UBSan, run ctest
 #   make check CC=clang
 #   make check-net  install what is missing, build, run only the network tests
-#   make bench      run the benchmarks (release build)
+#   make bench      run the benchmarks (release build), write bench/results/REPORT.md
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make coverage   line and branch coverage of src/ over the test suite (HTML report)
 #   make install    install into PREFIX (DESTDIR respected)
@@ -25,7 +25,7 @@ FUZ := build/fuzz-clang
 
 CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
 
-.PHONY: all build demo check check-net deps deps-check bench fuzz fuzz-build coverage install clean
+.PHONY: all build demo check check-net deps deps-check deps-bench bench fuzz fuzz-build coverage install clean
 
 all: build
 
@@ -34,6 +34,9 @@ deps:
 
 deps-check:
 	@scripts/deps.sh check
+
+deps-bench:
+	@scripts/deps.sh bench
 
 build: deps
 	@cmake -S . -B $(REL) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -64,10 +67,9 @@ check-net: deps-check
 	@cmake --build $(CHK) -j $(JOBS) --target tern_cli linkem
 	@cd $(CHK) && ctest --output-on-failure -j $(JOBS) -L net
 
-bench: build
-	@$(REL)/bench/bench-record
-	@echo
-	@$(REL)/bench/bench-handshake
+# Every benchmark, then bench/results/REPORT.md and its plots (a few minutes).
+bench: deps-bench build
+	@scripts/bench.sh $(REL) bench/results
 
 # Every target for FUZZ_SECONDS, one after the other; a crash stops the run
 # (the input is kept in build/fuzz-artifacts/<target>/). The summary of

@@ -47,6 +47,7 @@
  *   bench-handshake --suite psk|ecdhe|ecdsa --only tern|openssl|gnutls [--no-heap]
  *                              one suite or one implementation (for perf record)
  *   bench-handshake --count N  N handshakes each, untimed (for valgrind --tool=callgrind)
+ *   bench-handshake --csv FILE also writes the figures as CSV rows (scripts/bench.sh)
  *
  * Exits non-zero only when a handshake fails or a check does not hold,
  * never because of a ratio or a heap figure. */
@@ -65,25 +66,10 @@
 #define MAX_ROUNDS 15
 #define N_IMPLS    3
 
-const uint8_t hs_psk_key[HS_PSK_KEY_LEN] = {0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
-                                            0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0};
-
-/* The GnuTLS priority strings start from NONE and name every part, so
- * nothing else is offered; CCM_8 is not in GnuTLS's NORMAL set. OpenSSL's
- * cipher lists name one suite each. */
-static const struct hs_suite g_suites[] = {
-    {"TLS_PSK_WITH_AES_128_CCM_8", "psk", 0xc0a8, 0, 0, "PSK-AES128-CCM8",
-     "NONE:+VERS-DTLS1.2:+PSK:+AES-128-CCM-8:+AEAD:+COMP-NULL:+SIGN-ALL"},
-    {"TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "ecdhe", 0xccac, 1, 0,
-     "ECDHE-PSK-CHACHA20-POLY1305",
-     "NONE:+VERS-DTLS1.2:+ECDHE-PSK:+CHACHA20-POLY1305:+AEAD:+COMP-NULL:+GROUP-" HS_GROUP_NAME
-     ":+SIGN-ALL"},
-    {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ecdsa", 0xc02b, 1, 1,
-     "ECDHE-ECDSA-AES128-GCM-SHA256",
-     "NONE:+VERS-DTLS1.2:+ECDHE-ECDSA:+AES-128-GCM:+AEAD:+COMP-NULL:+GROUP-" HS_GROUP_NAME
-     ":+GROUP-SECP256R1:+SIGN-ECDSA-SHA256:+CTYPE-X509"},
-};
-#define N_SUITES (sizeof(g_suites) / sizeof(g_suites[0]))
+/* The suites measured, as bench_suites names them (common.c). */
+static const char *const g_suite_args[] = {"psk", "ecdhe", "ecdsa"};
+#define N_SUITES (sizeof(g_suite_args) / sizeof(g_suite_args[0]))
+static const struct hs_suite *g_suites[N_SUITES];
 
 static const struct hs_impl *const g_impls[N_IMPLS] = {&hs_tern_impl, &hs_openssl_impl,
                                                        &hs_gnutls_impl};
@@ -93,10 +79,11 @@ struct opts {
     int impls;         /* bit i: g_impls[i] runs */
     int heap;
     int rounds;
-    int slices;     /* turns per implementation per round */
-    double round_s; /* seconds per implementation per round */
-    size_t heap_n;  /* connections held per heap measurement */
-    long count;     /* > 0: only this many handshakes each, untimed (for callgrind) */
+    int slices;      /* turns per implementation per round */
+    double round_s;  /* seconds per implementation per round */
+    size_t heap_n;   /* connections held per heap measurement */
+    long count;      /* > 0: only this many handshakes each, untimed (for callgrind) */
+    const char *csv; /* machine-readable results (NULL: none) */
 };
 
 /* The server's CPU time per handshake in a certificate suite against its
@@ -110,23 +97,6 @@ struct server_cost {
     double floor;
     double tern_ratio_median;
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t hs_now_ns(void)
-{
-    return clock_ns(CLOCK_MONOTONIC);
-}
-
-uint64_t hs_cpu_ns(void)
-{
-    return clock_ns(CLOCK_THREAD_CPUTIME_ID);
-}
 
 /* What one bracket of hs_srv_begin() / hs_srv_end() adds to the time it
  * measures: the thread CPU time between two reads in a row, the median of
@@ -152,11 +122,6 @@ static void measure_clock_cost(void)
     g_clock_cost_ns = (double)d[N / 2];
 }
 
-static double now(void)
-{
-    return (double)hs_now_ns() * 1e-9;
-}
-
 struct tally {
     uint64_t n;
     double t;
@@ -168,7 +133,7 @@ struct tally {
 static int run(const struct hs_impl *impl, void *st, double secs, int timed, struct tally *tl)
 {
     uint64_t n = 0;
-    double t0 = now();
+    double t0 = bench_now();
     double t;
     do {
         if (!impl->handshake(st, 0, timed ? &tl->srv : NULL)) {
@@ -177,33 +142,11 @@ static int run(const struct hs_impl *impl, void *st, double secs, int timed, str
             return 0;
         }
         n++;
-        t = now();
+        t = bench_now();
     } while (t - t0 < secs);
     tl->n += n;
     tl->t += t - t0;
     return 1;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double best(const double *v, int n)
-{
-    double m = 0;
-    for (int i = 0; i < n; i++) {
-        m = v[i] > m ? v[i] : m;
-    }
-    return m;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static double faster_peer(const double *v)
@@ -250,7 +193,7 @@ static void server_summary(const struct opts *o, double (*srv)[N_IMPLS],
         cost->floor_op[op] = hs_floor_us(&fl[best_floor], op);
     }
     cost->floor = floor_sum(&fl[best_floor]);
-    cost->tern_ratio_median = median(ratios, o->rounds);
+    cost->tern_ratio_median = bench_median(ratios, o->rounds);
 }
 
 /* One turn of implementation k, or of the floor (k == N_IMPLS). */
@@ -312,7 +255,7 @@ static int bench_rate(const struct hs_suite *s, void *const *st, const struct op
         for (int i = 0; i < o->rounds; i++) {
             v[i] = rate[i][k];
         }
-        top[k] = best(v, o->rounds);
+        top[k] = bench_best(v, o->rounds);
     }
     double ratios[MAX_ROUNDS];
     for (int i = 0; i < o->rounds; i++) {
@@ -324,9 +267,20 @@ static int bench_rate(const struct hs_suite *s, void *const *st, const struct op
     for (int k = 0; k < N_IMPLS; k++) {
         snprintf(cell[k], sizeof(cell[k]), (o->impls >> k & 1) ? "%.0f" : "-", top[k]);
     }
+    double med = bench_median(ratios, o->rounds);
     printf("%-44s %9s %9s %9s %7.2f %7.2f\n", s->name, cell[0], cell[1], cell[2],
-           peer > 0 ? top[0] / peer : 0, median(ratios, o->rounds));
+           peer > 0 ? top[0] / peer : 0, med);
     fflush(stdout);
+    for (int k = 0; k < N_IMPLS; k++) {
+        if (o->impls >> k & 1) {
+            bench_csv("rate", s->name, g_impls[k]->name, 0, top[k], "handshakes/s, best round");
+        }
+    }
+    if (peer > 0) {
+        bench_csv("ratio", s->name, "tern", 0, top[0] / peer,
+                  "tern over the faster of OpenSSL and GnuTLS, best rounds");
+        bench_csv("ratio_median", s->name, "tern", 0, med, "median of per-round ratios");
+    }
     return 1;
 }
 
@@ -397,6 +351,10 @@ static int bench_heap(const struct hs_suite *s, void *const *st, const struct op
             double nn = (double)o->heap_n;
             snprintf(cell[k], sizeof(cell[k]), "%.0f (%.1f)", (double)h.bytes / nn,
                      (double)h.blocks / nn);
+            if (ok) {
+                bench_csv("heap_bytes", s->name, g_impls[k]->name, stage, (double)h.bytes / nn,
+                          stage_name[stage]);
+            }
         }
         if (ok) {
             printf("%-44s %-13s %15s %15s %15s  %s\n", stage == 0 ? s->name : "", stage_name[stage],
@@ -441,7 +399,7 @@ static int print_floors(const struct opts *o, const struct server_cost *cost)
 {
     int ecdhe_psk = 0;
     for (size_t i = 0; i < N_SUITES; i++) {
-        ecdhe_psk |= suite_selected(o, &g_suites[i]) && g_suites[i].ecdhe && !g_suites[i].cert;
+        ecdhe_psk |= suite_selected(o, g_suites[i]) && g_suites[i]->ecdhe && !g_suites[i]->cert;
     }
     double op[HS_FLOOR_OPS] = {0};
     if (cost->s != NULL) {
@@ -454,8 +412,10 @@ static int print_floors(const struct opts *o, const struct server_cost *cost)
     printf(HS_GROUP_NAME " in libcrypto: key generation %.1f us, shared secret %.1f us (CPU)",
            op[HS_FLOOR_KEYGEN], op[HS_FLOOR_DERIVE]);
     if (ecdhe_psk) {
-        printf("; the 2 + 2\nof an ECDHE_PSK pair alone allow at most %.0f hs/s",
-               1e6 / (2 * op[HS_FLOOR_KEYGEN] + 2 * op[HS_FLOOR_DERIVE]));
+        double max_hs = 1e6 / (2 * op[HS_FLOOR_KEYGEN] + 2 * op[HS_FLOOR_DERIVE]);
+        printf("; the 2 + 2\nof an ECDHE_PSK pair alone allow at most %.0f hs/s", max_hs);
+        bench_csv("floor_rate", "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "floor", 0, max_hs,
+                  "2 key generations + 2 shared secrets in libcrypto");
     }
     printf("\n");
     if (cost->s == NULL) {
@@ -468,8 +428,12 @@ static int print_floors(const struct opts *o, const struct server_cost *cost)
         if (cost->best[k] > 0) {
             printf("  %-8s %7.1f us  %5.2f x floor\n", g_impls[k]->name, cost->best[k],
                    cost->best[k] / cost->floor);
+            bench_csv("server_us", cost->s->name, g_impls[k]->name, 0, cost->best[k],
+                      "server CPU per handshake, best round");
         }
     }
+    bench_csv("server_us", cost->s->name, "floor", 0, cost->floor,
+              "ECDSA P-256 sign + " HS_GROUP_NAME " key generation + shared secret");
     printf("  floor    %7.1f us  = ECDSA P-256 sign %.1f + " HS_GROUP_NAME
            " key generation %.1f + shared secret %.1f\n"
            "                       (libcrypto through EVP, fetched and prepared once, timed in\n"
@@ -486,13 +450,13 @@ static int print_floors(const struct opts *o, const struct server_cost *cost)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench-handshake [--quick] [--suite psk|ecdhe|ecdsa] "
-                    "[--only tern|openssl|gnutls] [--no-heap] [--count N]\n");
+                    "[--only tern|openssl|gnutls] [--no-heap] [--count N] [--csv FILE]\n");
     return 2;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    *o = (struct opts){NULL, 7, HS_HEAP_COUNTED, 7, 5, 0.5, 1000, 0};
+    *o = (struct opts){NULL, 7, HS_HEAP_COUNTED, 7, 5, 0.5, 1000, 0, NULL};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -508,6 +472,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 return 0;
             }
             o->heap = 0;
+            i++;
+        } else if (strcmp(arg, "--csv") == 0 && val != NULL) {
+            o->csv = val;
             i++;
         } else if (strcmp(arg, "--no-heap") == 0) {
             o->heap = 0;
@@ -569,11 +536,18 @@ int main(int argc, char **argv)
     if (!parse_args(argc, argv, &o)) {
         return usage();
     }
+    for (size_t i = 0; i < N_SUITES; i++) {
+        g_suites[i] = bench_find_suite(g_suite_args[i]);
+    }
+    if (!bench_csv_open(o.csv, "handshake")) {
+        return 1;
+    }
+    bench_csv_meta("version", "GnuTLS", hs_gnutls_version());
     int matched = 0;
     int certs = 0;
     for (size_t i = 0; i < N_SUITES; i++) {
-        matched |= suite_selected(&o, &g_suites[i]);
-        certs |= suite_selected(&o, &g_suites[i]) && g_suites[i].cert;
+        matched |= suite_selected(&o, g_suites[i]);
+        certs |= suite_selected(&o, g_suites[i]) && g_suites[i]->cert;
     }
     if (!matched) {
         return usage();
@@ -594,8 +568,8 @@ int main(int argc, char **argv)
     struct server_cost cost = {NULL, {0}, {0}, 0, 0};
     int ok = 1;
     for (size_t i = 0; i < N_SUITES && ok; i++) {
-        if (suite_selected(&o, &g_suites[i])) {
-            ok = bench_suite(&g_suites[i], &o, 0, &cost);
+        if (suite_selected(&o, g_suites[i])) {
+            ok = bench_suite(g_suites[i], &o, 0, &cost);
         }
     }
     if (ok && o.count == 0) {
@@ -613,11 +587,12 @@ int main(int argc, char **argv)
         printf("%-44s %-13s %15s %15s %15s  %s\n", "suite", "stage", "tern", "OpenSSL", "GnuTLS",
                "tern target");
         for (size_t i = 0; i < N_SUITES && ok; i++) {
-            if (suite_selected(&o, &g_suites[i]) && !g_suites[i].cert) {
-                ok = bench_suite(&g_suites[i], &o, 1, NULL);
+            if (suite_selected(&o, g_suites[i]) && !g_suites[i]->cert) {
+                ok = bench_suite(g_suites[i], &o, 1, NULL);
             }
         }
     }
+    bench_csv_close();
     if (!ok) {
         fprintf(stderr, "bench-handshake: CORRECTNESS FAILURE\n");
         return 1;

@@ -9,40 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Every implementation gets the same identity, key, certificate and MTU.
- * The MTU is larger than any flight (the certificate flight included), so
- * nothing is fragmented. */
-#define HS_PSK_IDENTITY "bench-client"
-#define HS_PSK_KEY_LEN  16
-#define HS_MTU          1400
+#include "common.h"
+
+/* Every implementation gets the same certificate and MTU (and, from
+ * common.h, the same identity, key and ECDHE group). The MTU is larger
+ * than any flight (the certificate flight included), so nothing is
+ * fragmented. */
+#define HS_MTU 1400
 /* A datagram buffer: the MTU with room to spare. */
 #define HS_DGRAM 2048
-
-extern const uint8_t hs_psk_key[HS_PSK_KEY_LEN];
-
-/* The one ECDHE group of every ECDHE suite, for all three implementations.
- * In the certificate suite every client offers P-256 after it, as the curve
- * of the server's ECDSA certificate must be among the client's groups in
- * DTLS 1.2 (RFC 8422 section 5.1.1; libssl refuses the certificate
- * otherwise); every server still picks HS_GROUP_NAME, which is checked. */
-#define HS_GROUP_NAME "X25519"
-#define HS_GROUP_ID   29
 
 /* Certificate suites: the server's name, which every client checks, and
  * one the certificate does not carry (a handshake to it must fail). */
 #define HS_HOST       "localhost"
 #define HS_WRONG_HOST "wrong.example"
-
-/* One cipher suite as each implementation names it. */
-struct hs_suite {
-    const char *name;        /* IANA name, as printed and as tern takes it */
-    const char *arg;         /* short name for --suite */
-    uint16_t id;             /* IANA code point */
-    int ecdhe;               /* ephemeral ECDH over HS_GROUP_NAME (0: plain PSK) */
-    int cert;                /* ECDSA certificate, verified by the client (0: PSK) */
-    const char *openssl;     /* OpenSSL cipher list */
-    const char *gnutls_prio; /* GnuTLS priority string */
-};
 
 /* The test PKI (tests/pki/make_pki.sh) as files: the root the clients
  * trust, the server's ECDSA P-256 leaf for HS_HOST and its key. Filled in
@@ -59,10 +39,6 @@ extern struct hs_pki hs_pki;
 int hs_pki_make(void);
 /* Removes the temporary directory, if one was made. */
 void hs_pki_remove(void);
-
-/* Monotonic clock and this thread's CPU time, nanoseconds. */
-uint64_t hs_now_ns(void);
-uint64_t hs_cpu_ns(void);
 
 /* The server's time in handshakes: each call of the server is bracketed
  * by hs_srv_begin() and hs_srv_end(), which read the thread CPU clock (so
@@ -119,7 +95,19 @@ struct hs_impl {
      * the heap it holds. */
     void *(*hold)(void *st, enum hs_stage stage);
     void (*release)(void *st, void *server);
+    /* An established pair for the record benchmark (bench-throughput):
+     * a fresh client and server after a full handshake, with the MTU
+     * raised to HS_TPUT_MTU so that a 1400-byte payload fits one record.
+     * pair_send() protects len bytes as one record on the client and
+     * opens it on the server; with check, the bytes that arrive are
+     * compared with data. Returns 1 when they arrived whole. */
+    void *(*pair_open)(void *st);
+    int (*pair_send)(void *pair, const uint8_t *data, size_t len, int check);
+    void (*pair_close)(void *pair);
 };
+
+/* The MTU of the record benchmark's pairs (Ethernet's). */
+#define HS_TPUT_MTU 1500
 
 extern const struct hs_impl hs_tern_impl;
 extern const struct hs_impl hs_openssl_impl;
@@ -179,5 +167,23 @@ struct hs_heap_count {
  * Both do nothing (and the count is zero) when HS_HEAP_COUNTED is 0. */
 void hs_heap_start(void);
 struct hs_heap_count hs_heap_stop(void);
+/* The count so far, counting on. */
+struct hs_heap_count hs_heap_peek(void);
+
+/* The configurations, contexts and sessions each implementation's setup
+ * makes for a suite, for benchmarks that drive their own pairs
+ * (bench-loss): a tern configuration (server or client), a libssl context,
+ * and a GnuTLS session (non-blocking, datagram, MTU HS_MTU, no transport
+ * yet) from the state hs_gnutls_impl.setup() returned. NULL or 0 on a
+ * failure. */
+struct tern_config;
+struct ssl_ctx_st;
+struct gnutls_session_int;
+struct tern_config *hs_tern_config(const struct hs_suite *s, int server);
+struct ssl_ctx_st *hs_openssl_ctx_new(const struct hs_suite *s, int server);
+int hs_gnutls_session(void *gnutls_state, struct gnutls_session_int **out, int server);
+
+/* The GnuTLS version this executable runs with. */
+const char *hs_gnutls_version(void);
 
 #endif

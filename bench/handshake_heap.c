@@ -116,12 +116,22 @@ struct hs_heap_count hs_heap_stop(void)
     g_counting = 0;
     return g_heap;
 }
+
+struct hs_heap_count hs_heap_peek(void)
+{
+    return g_heap;
+}
 #else
 void hs_heap_start(void)
 {
 }
 
 struct hs_heap_count hs_heap_stop(void)
+{
+    return (struct hs_heap_count){0, 0};
+}
+
+struct hs_heap_count hs_heap_peek(void)
 {
     return (struct hs_heap_count){0, 0};
 }

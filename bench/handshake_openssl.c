@@ -132,6 +132,11 @@ static SSL_CTX *ctx_new(const struct hs_suite *s, int server)
     return ctx;
 }
 
+SSL_CTX *hs_openssl_ctx_new(const struct hs_suite *s, int server)
+{
+    return ctx_new(s, server);
+}
+
 static void ossl_teardown(void *arg)
 {
     struct ossl_state *st = arg;
@@ -357,6 +362,58 @@ static void ossl_release(void *arg, void *server)
     SSL_free(server);
 }
 
+/* An established pair for the record benchmark: the memory BIOs of the
+ * handshake carry one record at a time (SSL_write queues it, SSL_read on
+ * the other side takes it), the usual way to run libssl without a
+ * socket. */
+struct ossl_tput {
+    struct ossl_pair p;
+    uint8_t buf[HS_DGRAM];
+};
+
+static void ossl_pair_close(void *arg)
+{
+    struct ossl_tput *t = arg;
+    if (t != NULL) {
+        SSL_free(t->p.c);
+        SSL_free(t->p.s);
+        free(t);
+    }
+}
+
+static void *ossl_pair_open(void *arg)
+{
+    struct ossl_state *st = arg;
+    struct ossl_tput *t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return NULL;
+    }
+    if (!pair_new(st, &t->p)) {
+        free(t);
+        return NULL;
+    }
+    if (!drive(st, &t->p, 0) || !SSL_is_init_finished(t->p.c) || !SSL_is_init_finished(t->p.s) ||
+        SSL_set_mtu(t->p.c, HS_TPUT_MTU) <= 0 || SSL_set_mtu(t->p.s, HS_TPUT_MTU) <= 0) {
+        ossl_fail("pair setup failed");
+        ossl_pair_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int ossl_pair_send(void *arg, const uint8_t *data, size_t len, int check)
+{
+    struct ossl_tput *t = arg;
+    if (SSL_write(t->p.c, data, (int)len) != (int)len) {
+        return ossl_fail("SSL_write failed");
+    }
+    if (SSL_read(t->p.s, t->buf, sizeof(t->buf)) != (int)len) {
+        return ossl_fail("SSL_read failed");
+    }
+    return !check || memcmp(t->buf, data, len) == 0;
+}
+
 const struct hs_impl hs_openssl_impl = {
-    "OpenSSL", ossl_setup, ossl_teardown, ossl_handshake, ossl_hold, ossl_release,
+    "OpenSSL",    ossl_setup,     ossl_teardown,  ossl_handshake,  ossl_hold,
+    ossl_release, ossl_pair_open, ossl_pair_send, ossl_pair_close,
 };

@@ -14,6 +14,7 @@
  *   bench-record --quick      a fraction of a second: proves it builds and is correct
  *   bench-record --alg NAME --size N --only tern|raw
  *                             one cell, or one side only (for perf record)
+ *   bench-record --csv FILE   also writes the figures as CSV rows
  *
  * Exits non-zero only when a record fails to open or the two sides disagree,
  * never because of a ratio. */
@@ -27,6 +28,8 @@
 #include <openssl/crypto.h>
 
 #include <tern/err.h>
+
+#include "common.h"
 
 #include "crypto/aead.h"
 #include "record/header.h"
@@ -68,6 +71,7 @@ struct opts {
     double round_s;   /* seconds per round at MAIN_SIZE */
     double round_s_o; /* seconds per round at other sizes */
     int rounds;
+    const char *csv; /* machine-readable results (NULL: none) */
 };
 
 /* Everything one (algorithm, size) cell needs. Both sides use the same key,
@@ -455,21 +459,34 @@ static int bench_cell(struct cell *c, const struct opts *o)
     double tb = best(tern_r, o->rounds);
     double rb = best(raw_r, o->rounds);
     double mb = (double)c->size / 1e6;
+    double med = median(ratios, o->rounds);
     printf("%-18s %5zu %12.0f %12.0f %7.3f %7.3f %9.1f %9.1f\n", c->a->name, c->size, tb, rb,
-           rb > 0 ? tb / rb : 0, median(ratios, o->rounds), tb * mb, rb * mb);
+           rb > 0 ? tb / rb : 0, med, tb * mb, rb * mb);
+    if (do_tern) {
+        bench_csv("rate", c->a->name, "tern", (double)c->size, tb, "records sealed+opened/s");
+    }
+    if (do_raw) {
+        bench_csv("rate", c->a->name, "raw EVP", (double)c->size, rb, "records sealed+opened/s");
+    }
+    if (do_tern && do_raw && rb > 0) {
+        bench_csv("ratio", c->a->name, "tern/raw EVP", (double)c->size, tb / rb, "best rounds");
+        bench_csv("ratio_median", c->a->name, "tern/raw EVP", (double)c->size, med,
+                  "median of per-round ratios");
+    }
     fflush(stdout);
     return 1;
 }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench-record [--quick] [--alg NAME] [--size N] [--only tern|raw]\n");
+    fprintf(stderr, "usage: bench-record [--quick] [--alg NAME] [--size N] [--only tern|raw] "
+                    "[--csv FILE]\n");
     return 2;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    *o = (struct opts){0, NULL, 0, 3, 0.1, 0.03, 11};
+    *o = (struct opts){0, NULL, 0, 3, 0.1, 0.03, 11, NULL};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -478,6 +495,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->round_s = 0.01;
             o->round_s_o = 0.005;
             o->rounds = 2;
+        } else if (strcmp(arg, "--csv") == 0 && val != NULL) {
+            o->csv = val;
+            i++;
         } else if (strcmp(arg, "--alg") == 0 && val != NULL) {
             o->alg = val;
             i++;
@@ -520,6 +540,9 @@ int main(int argc, char **argv)
         o.round_s_o = o.round_s;
     }
 
+    if (!bench_csv_open(o.csv, "record")) {
+        return 1;
+    }
     printf("DTLS 1.2 record seal+open: tern vs raw libcrypto EVP (%s)\n",
            OpenSSL_version(OPENSSL_VERSION));
     printf("%d rounds of %d alternating turns per side. rec/s: records sealed and opened per "
@@ -547,6 +570,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-record: unknown algorithm %s\n", o.alg);
         return usage();
     }
+    bench_csv_close();
     if (!ok) {
         fprintf(stderr, "bench-record: CORRECTNESS FAILURE\n");
         return 1;

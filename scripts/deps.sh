@@ -3,7 +3,7 @@
 # nothing when it is all there already. Prints what it installs. As a user who
 # is not root it installs nothing and prints the exact apt-get line to run.
 #
-# usage: scripts/deps.sh [build|check|fuzz|coverage]   (default: check)
+# usage: scripts/deps.sh [build|check|fuzz|coverage|bench]   (default: check)
 set -euo pipefail
 
 need=${1:-check}
@@ -18,12 +18,16 @@ check_pkgs=("${build_pkgs[@]}" openssl gnutls-bin clang libclang-rt-dev clang-fo
 
 # make coverage also needs gcovr for the report.
 coverage_pkgs=("${check_pkgs[@]}" gcovr)
+# make bench makes the test PKI with the openssl command line and draws the
+# report's plots with Debian's matplotlib (run by /usr/bin/python3).
+bench_pkgs=("${build_pkgs[@]}" openssl python3 python3-matplotlib)
 
 case "$need" in
   build) pkgs=("${build_pkgs[@]}") ;;
   check|fuzz) pkgs=("${check_pkgs[@]}") ;;
   coverage) pkgs=("${coverage_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|check|fuzz|coverage]" >&2; exit 2 ;;
+  bench) pkgs=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|check|fuzz|coverage|bench]" >&2; exit 2 ;;
 esac
 
 missing=()
