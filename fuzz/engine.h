@@ -171,6 +171,8 @@ struct engine {
     int established; /* ESTABLISHED was reached */
     const char *suite_name;
     size_t app_bytes;  /* application data delivered */
+    size_t sent;       /* datagrams pulled */
+    int sent_epoch1;   /* one of them held a record of epoch 1 or later */
     const uint8_t *rx; /* the datagram being received */
     size_t rx_len;
     engine_sink_fn sink;
@@ -279,6 +281,13 @@ static inline void engine_pull_all(struct engine *e)
             ENGINE_REQUIRE(e, ++e->pulled_after_fail <= 1);
         }
         engine_check(e);
+        e->sent++;
+        for (ptrdiff_t at = 0; at + 13 <= n;
+             at += 13 + ((e->out[at + 11] << 8) | e->out[at + 12])) {
+            if (e->out[at + 3] != 0 || e->out[at + 4] != 0) {
+                e->sent_epoch1 = 1; /* a record of epoch 1 or later */
+            }
+        }
         if (e->sink != NULL) {
             e->sink(e->sink_arg, e->out, (size_t)n);
         }
@@ -527,8 +536,20 @@ static inline int engine_frame_put(uint8_t *buf, size_t cap, size_t *off, const 
 /* Seed verification (built as fuzz-verify-<role> with
  * TERN_FUZZ_VERIFY_SEEDS): every committed seed is a recorded handshake
  * plus application data, so its replay must reach ESTABLISHED and deliver
- * data; and across the whole corpus every suite must be reached. */
+ * data; and across the whole corpus every suite must be reached.
+ *
+ * Seeds named interop-* are a foreign peer's side of a handshake with
+ * another tern (fuzz/gen_interop_seeds.c): its keys cannot agree with the
+ * target's, whose randoms differ. Their replay must instead take the
+ * target as far as those randoms allow. With PSK, the target answers every
+ * flight (a client sends its Finished under epoch 1, a server its flight
+ * after the HelloVerifyRequest) and then drops the peer's Finished as
+ * undecryptable, still handshaking. With certificates, the target accepts
+ * the peer's chain and fails on the signature over the randoms (the
+ * client on the ServerKeyExchange, the server on the CertificateVerify),
+ * with decrypt_error. */
 #ifdef TERN_FUZZ_VERIFY_SEEDS
+extern const char *replay_current_path; /* fuzz/replay_main.c */
 static unsigned engine_verified_suites;
 static int engine_verified_kind;
 
@@ -554,6 +575,28 @@ static inline void engine_verify(const struct engine *e)
         atexit(engine_verify_all_suites);
     }
     const char *role = e->role == TERN_ROLE_SERVER ? "server" : "client";
+    const char *base = replay_current_path != NULL ? strrchr(replay_current_path, '/') : NULL;
+    base = base != NULL ? base + 1 : replay_current_path;
+    if (base != NULL && strncmp(base, "interop-", 8) == 0) {
+        uint64_t undecryptable = tern_conn_dropped_by(e->conn, TERN_DROP_AUTH);
+        fprintf(stderr,
+                "seed verification: %s (%s) sent %zu datagrams%s, dropped %llu undecryptable "
+                "records, %s\n",
+                role, base, e->sent, e->sent_epoch1 ? " (epoch 1 among them)" : "",
+                (unsigned long long)undecryptable,
+                e->state == TERN_STATE_FAILED ? tern_strerror(e->error) : "still handshaking");
+        int ok;
+        if (e->kind == ENGINE_CERT) {
+            ok = e->state == TERN_STATE_FAILED && e->error == TERN_ERR_BAD_SIGNATURE;
+        } else {
+            int answered = e->role == TERN_ROLE_SERVER ? e->sent > 1 : e->sent_epoch1;
+            ok = e->state == TERN_STATE_HANDSHAKING && answered && undecryptable > 0;
+        }
+        if (!ok) {
+            abort();
+        }
+        return;
+    }
     int end_ok = e->state == TERN_STATE_ESTABLISHED ||
                  (e->state == TERN_STATE_CLOSED && tern_conn_alert_received(e->conn) == 0);
     static const char *const names[] = {"IDLE", "HANDSHAKING", "ESTABLISHED", "CLOSED", "FAILED"};

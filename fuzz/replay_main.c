@@ -11,6 +11,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The file being replayed, for targets whose checks depend on the seed's
+ * name (fuzz/engine.h's seed verification). */
+extern const char *replay_current_path;
+const char *replay_current_path;
+
 static int run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -33,7 +38,9 @@ static int run_file(const char *path)
     }
     memcpy(exact, buf, n);
     free(buf);
+    replay_current_path = path;
     LLVMFuzzerTestOneInput(exact, n);
+    replay_current_path = NULL;
     free(exact);
     return 0;
 }

@@ -12,7 +12,12 @@ handshake fragments of plaintext (epoch 0) handshake records (section
 4.2.2). A test reads the log to see fragmentation, datagram sizes and
 record sequence numbers. Exits after SECONDS or on SIGTERM/SIGINT.
 
-usage: udp_trace.py TARGET_PORT LOG SECONDS
+With RAW, every datagram is also appended to that file whole, as a
+direction byte ('C' client to server, 'S' server to client), a 2-byte
+big-endian length and the bytes: fuzz/record_interop.sh turns such
+captures into seeds for the whole-engine fuzz targets.
+
+usage: udp_trace.py TARGET_PORT LOG SECONDS [RAW]
 """
 import select
 import signal
@@ -47,9 +52,10 @@ def tokens(data):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.stderr.write(__doc__)
         return 2
+    raw = open(sys.argv[4], "wb") if len(sys.argv) == 5 else None
     target = ("127.0.0.1", int(sys.argv[1]))
     log = open(sys.argv[2], "w", encoding="ascii")
     end = time.monotonic() + float(sys.argv[3])
@@ -87,7 +93,12 @@ def main():
             log.write("%.3f %s %d %s\n" % (time.monotonic() - start, direction, len(data),
                                            " ".join(tokens(data))))
             log.flush()
+            if raw is not None:
+                raw.write((b"C" if direction == "C>S" else b"S") + len(data).to_bytes(2, "big") + data)
+                raw.flush()
     log.close()
+    if raw is not None:
+        raw.close()
     return 0
 
 
