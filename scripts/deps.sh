@@ -3,7 +3,7 @@
 # nothing when it is all there already. Prints what it installs. As a user who
 # is not root it installs nothing and prints the exact apt-get line to run.
 #
-# usage: scripts/deps.sh [build|check|fuzz|coverage|bench]   (default: check)
+# usage: scripts/deps.sh [build|check|fuzz|coverage|valgrind|bench]   (default: check)
 set -euo pipefail
 
 need=${1:-check}
@@ -26,8 +26,9 @@ case "$need" in
   build) pkgs=("${build_pkgs[@]}") ;;
   check|fuzz) pkgs=("${check_pkgs[@]}") ;;
   coverage) pkgs=("${coverage_pkgs[@]}") ;;
+  valgrind) pkgs=("${check_pkgs[@]}" valgrind) ;;
   bench) pkgs=("${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|check|fuzz|coverage|bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|check|fuzz|coverage|valgrind|bench]" >&2; exit 2 ;;
 esac
 
 missing=()
