@@ -34,4 +34,14 @@ struct tern_algs {
  * and keeps the handles for the life of the process. */
 const struct tern_algs *tern_algs(void);
 
+struct tern_span;
+
+/* Restarts a keyed EVP_MAC context under the key it holds (HMAC and CMAC
+ * both restart in place, without allocating) and writes the MAC of the
+ * concatenated parts, which must be exactly want bytes, to out. Shared by
+ * tern_hmac_compute() and tern_cmac_compute(); defined in hash.c.
+ * Errors: TERN_ERR_CRYPTO. */
+int tern_evp_mac_parts(EVP_MAC_CTX *ctx, const struct tern_span *parts, size_t n, uint8_t *out,
+                       size_t want);
+
 #endif

@@ -41,20 +41,7 @@ int tern_cmac_compute(struct tern_cmac *m, const struct tern_span *parts, size_t
     if (m == NULL || m->ctx == NULL) {
         return TERN_ERR_STATE;
     }
-    /* EVP_MAC_init with no key restarts CMAC under the key it holds. */
-    if (EVP_MAC_init(m->ctx, NULL, 0, NULL) != 1) {
-        return TERN_ERR_CRYPTO;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (parts[i].len > 0 && EVP_MAC_update(m->ctx, parts[i].p, parts[i].len) != 1) {
-            return TERN_ERR_CRYPTO;
-        }
-    }
-    size_t outl = 0;
-    if (EVP_MAC_final(m->ctx, out, &outl, TERN_CMAC_LEN) != 1 || outl != TERN_CMAC_LEN) {
-        return TERN_ERR_CRYPTO;
-    }
-    return TERN_OK;
+    return tern_evp_mac_parts(m->ctx, parts, n, out, TERN_CMAC_LEN);
 }
 
 void tern_cmac_clear(struct tern_cmac *m)

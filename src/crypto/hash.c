@@ -171,18 +171,23 @@ int tern_hmac_compute(struct tern_hmac *m, const struct tern_span *parts, size_t
     if (m == NULL || m->ctx == NULL) {
         return TERN_ERR_STATE;
     }
-    /* EVP_MAC_init with a NULL key restarts HMAC from the stored key state. */
-    if (EVP_MAC_init(m->ctx, NULL, 0, NULL) != 1) {
+    return tern_evp_mac_parts(m->ctx, parts, n, out, tern_hash_len(m->alg));
+}
+
+int tern_evp_mac_parts(EVP_MAC_CTX *ctx, const struct tern_span *parts, size_t n, uint8_t *out,
+                       size_t want)
+{
+    /* EVP_MAC_init with a NULL key restarts from the stored key state. */
+    if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1) {
         return TERN_ERR_CRYPTO;
     }
     for (size_t i = 0; i < n; i++) {
-        if (parts[i].len > 0 && EVP_MAC_update(m->ctx, parts[i].p, parts[i].len) != 1) {
+        if (parts[i].len > 0 && EVP_MAC_update(ctx, parts[i].p, parts[i].len) != 1) {
             return TERN_ERR_CRYPTO;
         }
     }
-    size_t outl;
-    size_t want = tern_hash_len(m->alg);
-    if (EVP_MAC_final(m->ctx, out, &outl, want) != 1 || outl != want) {
+    size_t outl = 0;
+    if (EVP_MAC_final(ctx, out, &outl, want) != 1 || outl != want) {
         return TERN_ERR_CRYPTO;
     }
     return TERN_OK;
