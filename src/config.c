@@ -225,8 +225,8 @@ int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t 
 int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
 {
     MUTABLE(cfg);
-    const uint32_t known =
-        TERN_FLAG_ALLOW_NO_EMS | TERN_FLAG_INSECURE_NO_VERIFY | TERN_FLAG_KEEP_PEER_CHAIN;
+    const uint32_t known = TERN_FLAG_ALLOW_NO_EMS | TERN_FLAG_INSECURE_NO_VERIFY |
+                           TERN_FLAG_KEEP_PEER_CHAIN | TERN_FLAG_NO_NAME_CHECK;
     TERN_ENSURE((flags & ~known) == 0, TERN_ERR_ARG);
     cfg->flags = flags;
     return TERN_OK;

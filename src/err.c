@@ -62,6 +62,10 @@ static const struct err_info g_errs[] = {
      "peer sent too many warning alerts in a row"},
     {TERN_ERR_PROTOCOL_VERSION, TERN_ALERT_PROTOCOL_VERSION, 1,
      "peer's protocol version is not supported"},
+    {TERN_ERR_NO_SERVER_NAME, -1, 0,
+     "certificate verification needs the server's name (or TERN_FLAG_NO_NAME_CHECK)"},
+    {TERN_ERR_COOKIE, -1, 0, "no ClientHello with a cookie verified for this peer"},
+    {TERN_ERR_REENTRANT, -1, 0, "call not allowed from the connection's own callback"},
 };
 
 static const struct err_info *lookup(int err)

@@ -93,6 +93,17 @@ enum tern_err {
     /* The peer chose or offered only a protocol version tern does not
      * speak (RFC 5246 appendix E.1: protocol_version). */
     TERN_ERR_PROTOCOL_VERSION = -36,
+    /* A client that verifies the server's certificate was started without
+     * the server's name: set it with tern_conn_set_server_name(), or opt
+     * out of the name check by name with TERN_FLAG_NO_NAME_CHECK. */
+    TERN_ERR_NO_SERVER_NAME = -37,
+    /* A server connection starts only from a ClientHello whose cookie a
+     * struct tern_cookie gate verifies for that peer (tern_conn_accept()),
+     * unless the configuration turns cookies off by name. */
+    TERN_ERR_COOKIE = -38,
+    /* Called from inside one of the connection's own callbacks, where this
+     * call is not allowed (each callback's documentation lists what is). */
+    TERN_ERR_REENTRANT = -39,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;
