@@ -8,10 +8,10 @@
 
 #include <tern/err.h>
 
+#include "conn_impl.h"
 #include "crypto/errors.h"
 #include "handshake/cookie_mac.h"
 #include "handshake/header.h"
-#include "handshake/hs12.h"
 #include "util/alert.h"
 #include "util/ct.h"
 #include "util/guard.h"
@@ -19,8 +19,6 @@
 #define ALERT_WARNING 1
 #define ALERT_FATAL   2
 #define NS_PER_MS     UINT64_C(1000000)
-/* Largest single datagram kept for sending once (an alert under any suite). */
-#define FINAL_MAX 48
 /* Warning alerts (other than close_notify) accepted in a row, with no
  * other record between them. A correct peer sends one now and then; an
  * endless run of them is the "SSL Death Alert" flood (CVE-2016-8610) that
@@ -32,44 +30,25 @@
  * plausible, and 2^48 numbers leave ample room above it. */
 #define MAX_FOLLOWED_SEQ (UINT64_C(1) << 32)
 
-struct tern_conn {
-    struct tern_config *cfg;
-    uint8_t state; /* enum tern_state */
-    int error;
-    int alert_sent;
-    int alert_received;
-    unsigned warnings_in_row;
-    size_t mtu;
-    struct tern_rec12 rl;
-    struct tern_session12 sess;
-    struct tern_hs12 *hs; /* handshake-only state, NULL once it is over */
-    /* retransmission timer (RFC 6347 section 4.2.4) */
-    uint64_t deadline;
-    uint32_t timeout_ms;
-    unsigned retransmits;
-    uint64_t linger_until; /* server: keep the last flight until then */
-    uint64_t auth_drops_before;
-    /* a datagram to send once: final alert, close_notify, no_renegotiation */
-    uint8_t once[FINAL_MAX];
-    size_t once_len;
-    struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
-    uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
-    size_t ca_names_len;
-};
-
-static void wipe_keys(struct tern_conn *c)
+static void free_handshake(struct tern_conn *c)
 {
-    tern_x509_chain_free(c->peer_chain);
-    c->peer_chain = NULL;
-    free(c->ca_names);
-    c->ca_names = NULL;
     if (c->hs != NULL) {
         tern_hs12_clear(c->hs);
         free(c->hs);
         c->hs = NULL;
     }
+}
+
+/* Wipes every key and the handshake state: when the connection fails or
+ * closes, not only when it is freed. */
+static void wipe_keys(struct tern_conn *c)
+{
+    free_handshake(c);
     tern_rec12_clear(&c->rl);
     tern_zeroize(c->sess.master, sizeof(c->sess.master));
+    tern_zeroize(&c->final, sizeof(c->final));
+    c->final_active = 0;
+    c->final_pending = 0;
 }
 
 /* Queues one alert record in the current write epoch. */
@@ -99,6 +78,80 @@ static int fail(struct tern_conn *c, int err)
     c->state = TERN_STATE_FAILED;
     wipe_keys(c);
     return err;
+}
+
+/* Sends close_notify (RFC 5246 section 7.2.1: after it nothing else is
+ * sent) and wipes the keys. */
+static void close_now(struct tern_conn *c)
+{
+    if (c->once_len == 0) {
+        queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
+    }
+    c->state = TERN_STATE_CLOSED;
+    c->deadline = UINT64_MAX;
+    wipe_keys(c);
+}
+
+static void abort_now(struct tern_conn *c)
+{
+    if (c->state == TERN_STATE_FAILED) {
+        return;
+    }
+    if (c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_CLOSED) {
+        if (c->state == TERN_STATE_ESTABLISHED) {
+            queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
+        }
+        c->error = TERN_ERR_ABORTED;
+        c->state = TERN_STATE_FAILED;
+        wipe_keys(c);
+        return;
+    }
+    fail(c, TERN_ERR_ABORTED);
+}
+
+static void free_now(struct tern_conn *c)
+{
+    wipe_keys(c);
+    tern_x509_chain_free(c->peer_chain);
+    free(c->ca_names);
+    struct tern_config *cfg = c->cfg;
+    tern_zeroize(c, sizeof(*c));
+    free(c);
+    tern_config_free(cfg);
+}
+
+/* A call that may run the application's callbacks begins: one at a time
+ * (a callback calling back into the same kind of call is refused). Also
+ * silences libcrypto's error queue for the call (crypto/errors.h). */
+static int enter(struct tern_conn *c)
+{
+    TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
+    c->busy = 1;
+    tern_crypto_quiet_begin();
+    return TERN_OK;
+}
+
+/* The call ends: what its callbacks asked for happens now. Returns rc, or
+ * the connection's error when a callback aborted it. After a deferred
+ * free the connection is gone. */
+static int leave(struct tern_conn *c, int rc)
+{
+    tern_crypto_quiet_end();
+    c->busy = 0;
+    unsigned deferred = c->deferred;
+    c->deferred = 0;
+    if ((deferred & TERN_CONN_DEFER_ABORT) != 0) {
+        abort_now(c);
+        rc = c->error;
+    } else if ((deferred & TERN_CONN_DEFER_SHUTDOWN) != 0 &&
+               (c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_HANDSHAKING ||
+                c->state == TERN_STATE_PEER_VERIFY_ERROR)) {
+        close_now(c);
+    }
+    if ((deferred & TERN_CONN_DEFER_FREE) != 0) {
+        free_now(c);
+    }
+    return rc;
 }
 
 static int conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
@@ -147,11 +200,12 @@ void tern_conn_free(struct tern_conn *c)
     if (c == NULL) {
         return;
     }
-    wipe_keys(c);
-    struct tern_config *cfg = c->cfg;
-    tern_zeroize(c, sizeof(*c));
-    free(c);
-    tern_config_free(cfg);
+    if (c->busy) {
+        /* From a callback: the call that ran it still uses the connection. */
+        c->deferred |= TERN_CONN_DEFER_FREE;
+        return;
+    }
+    free_now(c);
 }
 
 int tern_conn_set_server_name(struct tern_conn *c, const char *name)
@@ -171,9 +225,27 @@ int tern_conn_set_mtu(struct tern_conn *c, size_t mtu)
     return TERN_OK;
 }
 
+/* Whether repeats of the peer's previous flight may be answered with ours
+ * now. Each costs the peer a small datagram and us a whole flight, and an
+ * unprotected repeat can be forged, so at most one is answered per half
+ * the initial retransmission timeout since our flight last went out (RFC
+ * 6347 section 4.2.4 has a peer repeat only on its timer, a full interval
+ * apart; half leaves room for jitter between the two paths). The rest are
+ * counted as unanswered. */
+static int answer_repeats(struct tern_conn *c, uint64_t now, unsigned repeats)
+{
+    uint64_t gap = (uint64_t)c->cfg->timer_initial_ms * NS_PER_MS / 2;
+    int answer = now >= c->last_flight_ns && now - c->last_flight_ns >= gap;
+    if (answer) {
+        c->last_flight_ns = now;
+        repeats--;
+    }
+    c->rl.drops[TERN_DROP_REPEAT_UNANSWERED] += repeats;
+    return answer;
+}
+
 /* Acts on what the handshake asked for: a new flight starts the timer at
- * its initial value; a repeated peer flight resends ours (once per repeat,
- * however many datagrams it spans); completion establishes the connection. */
+ * its initial value; a repeated peer flight may resend ours. */
 static void after_handshake_step(struct tern_conn *c, uint64_t now)
 {
     struct tern_hs12 *hs = c->hs;
@@ -183,16 +255,25 @@ static void after_handshake_step(struct tern_conn *c, uint64_t now)
     const struct tern_config *cfg = c->cfg;
     if (hs->flight_ready) {
         hs->flight_ready = 0;
-        hs->retransmit = 0;
+        hs->repeats = 0;
+        /* What a repeat of the peer's flight that this one answers looks
+         * like: its last message, just taken. */
         hs->peer_flight_seq = hs->reasm.next_seq;
+        hs->repeat_type = hs->last_type;
+        hs->repeat_len = hs->last_len;
         tern_flight_schedule(&hs->flight);
+        c->last_flight_ns = now;
         c->timeout_ms = cfg->timer_initial_ms;
         c->retransmits = 0;
         c->deadline = now + c->timeout_ms * NS_PER_MS;
     }
-    if (hs->retransmit) {
-        hs->retransmit = 0;
-        if (hs->flight.n > 0 && !tern_flight_pending(&hs->flight)) {
+    if (hs->repeats > 0) {
+        unsigned repeats = hs->repeats;
+        hs->repeats = 0;
+        if (hs->flight.n == 0 || tern_flight_pending(&hs->flight)) {
+            return; /* nothing to resend, or it is being sent already */
+        }
+        if (answer_repeats(c, now, repeats)) {
             tern_flight_schedule(&hs->flight);
         }
     }
@@ -218,57 +299,41 @@ static void keylog(struct tern_conn *c)
     tern_zeroize(line, sizeof(line));
 }
 
-/* Total time a peer may spend retransmitting one flight: how long a server
- * keeps its last flight to answer a lost-Finished retransmission. */
-static uint64_t retransmit_span_ns(const struct tern_config *cfg)
+/* The handshake is over: the connection keeps its established state and
+ * nothing else. A server keeps its last flight inside the connection,
+ * since a client that lost it repeats its Finished and the server must
+ * answer (RFC 6347 section 4.2.4); every other byte of handshake state is
+ * freed now, so a session holds the same memory before and after its
+ * first data. */
+static int complete(struct tern_conn *c)
 {
-    uint64_t span = 0;
-    uint64_t t = cfg->timer_initial_ms;
-    for (unsigned i = 0; i <= cfg->max_retransmits; i++) {
-        span += t;
-        t = t * 2 > cfg->timer_max_ms ? cfg->timer_max_ms : t * 2;
+    struct tern_hs12 *hs = c->hs;
+    if (!hs->is_client) {
+        TERN_TRY(tern_hs12_final_flight(hs, &c->final, &c->final_peer_seq));
+        /* The first transmission: whatever of the flight was scheduled is
+         * sent from the kept copy instead. */
+        c->final_active = 1;
+        c->final_pending = 1;
     }
-    return span * NS_PER_MS;
-}
-
-static void complete(struct tern_conn *c, uint64_t now)
-{
     c->state = TERN_STATE_ESTABLISHED;
+    c->completed = 1;
     c->deadline = UINT64_MAX;
-    keylog(c);
     /* RFC 6347 section 4.1: epoch 0 is no longer needed for reading. */
     tern_rec12_drop_previous_rx(&c->rl);
     if ((c->cfg->flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
-        c->peer_chain = c->hs->peer_chain;
-        c->hs->peer_chain = NULL;
-        c->ca_names = c->hs->ca_names;
-        c->ca_names_len = c->hs->ca_names_len;
-        c->hs->ca_names = NULL;
+        c->peer_chain = hs->peer_chain;
+        hs->peer_chain = NULL;
+        c->ca_names = hs->ca_names;
+        c->ca_names_len = hs->ca_names_len;
+        hs->ca_names = NULL;
     }
-    if (c->hs->is_client) {
-        tern_hs12_clear(c->hs);
-        free(c->hs);
-        c->hs = NULL;
-        return;
-    }
-    /* The server sent the last flight; if it is lost the client repeats
-     * its Finished, and the server must answer (RFC 6347 section 4.2.4). */
-    c->linger_until = now + retransmit_span_ns(c->cfg);
-}
-
-static void end_linger(struct tern_conn *c)
-{
-    if (c->hs != NULL && c->state == TERN_STATE_ESTABLISHED) {
-        tern_hs12_clear(c->hs);
-        free(c->hs);
-        c->hs = NULL;
-        c->linger_until = 0;
-    }
+    free_handshake(c);
+    keylog(c);
+    return TERN_OK;
 }
 
 static int conn_start(struct tern_conn *c, uint64_t now_ns)
 {
-    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
     TERN_ENSURE(c->state == TERN_STATE_IDLE && c->hs != NULL && c->hs->is_client, TERN_ERR_STATE);
     c->state = TERN_STATE_HANDSHAKING;
     c->auth_drops_before = c->rl.drops[TERN_DROP_AUTH];
@@ -282,102 +347,122 @@ static int conn_start(struct tern_conn *c, uint64_t now_ns)
 
 int tern_conn_start(struct tern_conn *c, uint64_t now_ns)
 {
-    tern_crypto_quiet_begin();
-    int rc = conn_start(c, now_ns);
-    tern_crypto_quiet_end();
-    return rc;
+    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
+    TERN_TRY(enter(c));
+    return leave(c, conn_start(c, now_ns));
 }
 
-/* After the handshake: a ClientHello (server) or HelloRequest (client) asks
- * for renegotiation, which tern refuses with a warning (RFC 5746 section
- * 4.5, DESIGN.md principle 4). */
-static void refuse_renegotiation(struct tern_conn *c, const uint8_t *body, size_t len)
+/* A handshake record once the handshake is over (hs is NULL): a
+ * ClientHello (server) or HelloRequest (client) asks for renegotiation,
+ * which tern refuses with a warning (RFC 5746 section 4.5, DESIGN.md
+ * principle 4); a server still answering repeats notes the client's
+ * Finished repeated (the record is authenticated: the client lost our last
+ * flight). */
+static void after_handshake_record(struct tern_conn *c, const uint8_t *body, size_t len,
+                                   unsigned *repeats)
 {
     struct tern_reader r;
+    tern_r_init(&r, body, len);
     struct tern_reader frag;
     struct tern_hs_header h;
-    tern_r_init(&r, body, len);
-    if (tern_hs_header_parse(&r, &h, &frag) != TERN_OK) {
-        return;
-    }
-    int ask = c->cfg->role == TERN_ROLE_SERVER ? h.type == TERN_HS_CLIENT_HELLO
-                                               : h.type == TERN_HS_HELLO_REQUEST;
-    if (ask && c->once_len == 0) {
-        queue_alert(c, ALERT_WARNING, TERN_ALERT_NO_RENEGOTIATION);
+    while (tern_hs_header_parse(&r, &h, &frag) == TERN_OK) {
+        int ask = c->cfg->role == TERN_ROLE_SERVER ? h.type == TERN_HS_CLIENT_HELLO
+                                                   : h.type == TERN_HS_HELLO_REQUEST;
+        if (ask && c->once_len == 0) {
+            queue_alert(c, ALERT_WARNING, TERN_ALERT_NO_RENEGOTIATION);
+        }
+        if (c->final_active && h.type == TERN_HS_FINISHED && h.message_seq == c->final_peer_seq &&
+            h.frag_offset == 0 && h.length == TERN_VERIFY_DATA_LEN) {
+            (*repeats)++;
+        }
     }
 }
 
-static int on_alert(struct tern_conn *c, const uint8_t *body, size_t len)
+/* Alerts (RFC 5246 section 7.2). Under the peer's keys an alert is the
+ * peer's word: close_notify closes, a fatal alert fails, warnings are
+ * counted against a flood, and a malformed one is fatal. Unprotected, only
+ * a well-formed fatal alert before the peer's keys exist may end the
+ * handshake (DTLS 1.2 cannot authenticate it); everything else unprotected
+ * is dropped, so a forged close_notify or warning changes nothing. */
+static int on_alert(struct tern_conn *c, const struct tern_rec12_record *rec)
 {
-    if (len != 2) {
-        c->rl.drops[TERN_DROP_MALFORMED]++;
+    int authenticated = rec->epoch != 0;
+    uint8_t level = rec->len == 2 ? rec->data[0] : 0;
+    if (rec->len != 2 || (level != ALERT_WARNING && level != ALERT_FATAL)) {
+        if (!authenticated) {
+            c->rl.drops[TERN_DROP_MALFORMED]++;
+            return TERN_OK;
+        }
+        /* RFC 5246 section 7.2: an alert has a level of 1 or 2. */
+        return rec->len != 2 ? TERN_ERR_DECODE : TERN_ERR_ILLEGAL_PARAMETER;
+    }
+    uint8_t desc = rec->data[1];
+    if (!authenticated &&
+        (level != ALERT_FATAL || tern_rec12_rx_epoch(&c->rl) != 0 || c->completed)) {
+        c->rl.drops[TERN_DROP_UNEXPECTED]++;
         return TERN_OK;
     }
-    c->alert_received = body[1];
-    if (body[1] == TERN_ALERT_CLOSE_NOTIFY) {
+    c->alert_received = desc;
+    if (level == ALERT_FATAL) {
+        return TERN_ERR_PEER_ALERT;
+    }
+    if (desc == TERN_ALERT_CLOSE_NOTIFY) {
         /* RFC 5246 section 7.2.1: "The other party MUST respond with a
-         * close_notify alert of its own". */
-        if (c->state != TERN_STATE_CLOSED && c->once_len == 0) {
-            queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
-        }
+         * close_notify alert of its own"; conn_receive() closes once the
+         * datagram is done. */
         c->state = TERN_STATE_CLOSED;
         c->deadline = UINT64_MAX;
         return TERN_OK;
-    }
-    if (body[0] == ALERT_FATAL) {
-        return TERN_ERR_PEER_ALERT;
     }
     /* Other warnings change nothing, up to a point. */
     TERN_ENSURE(++c->warnings_in_row <= MAX_WARNINGS_IN_ROW, TERN_ERR_ALERT_FLOOD);
     return TERN_OK;
 }
 
+static int on_handshake_record(struct tern_conn *c, const struct tern_rec12_record *rec,
+                               unsigned *repeats)
+{
+    if (c->hs != NULL && !c->hs->is_client && rec->epoch == 0 && tern_rec12_tx_epoch(&c->rl) == 0) {
+        /* RFC 6347 section 4.2.1 (and erratum 5186): the server's records
+         * answering a ClientHello take its record number, so they never
+         * repeat one a stateless HelloVerifyRequest used. Epoch 0 is not
+         * authenticated, so only plausible numbers are followed: a forged
+         * record numbered near 2^48 must not use up the server's own
+         * numbers. */
+        if (rec->seq < MAX_FOLLOWED_SEQ) {
+            tern_rec12_tx_seq_at_least(&c->rl, rec->seq);
+        }
+    }
+    if (c->hs != NULL) {
+        return tern_hs12_on_record(c->hs, rec->type, rec->epoch, rec->data, rec->len);
+    }
+    after_handshake_record(c, rec->data, rec->len, repeats);
+    return TERN_OK;
+}
+
 static int on_record(struct tern_conn *c, const struct tern_rec12_record *rec, tern_data_fn on_data,
-                     void *arg)
+                     void *arg, unsigned *repeats)
 {
     if (rec->type != TERN_CT_ALERT) {
         c->warnings_in_row = 0;
     }
     switch (rec->type) {
     case TERN_CT_HANDSHAKE:
-        if (c->hs != NULL && !c->hs->is_client && rec->epoch == 0 &&
-            tern_rec12_tx_epoch(&c->rl) == 0) {
-            /* RFC 6347 section 4.2.1 (and erratum 5186): the server's
-             * records answering a ClientHello take its record number, so
-             * they never repeat one a stateless HelloVerifyRequest used.
-             * Epoch 0 is not authenticated, so only plausible numbers are
-             * followed: a forged record numbered near 2^48 must not use up
-             * the server's own numbers. */
-            if (rec->seq < MAX_FOLLOWED_SEQ) {
-                tern_rec12_tx_seq_at_least(&c->rl, rec->seq);
-            }
-        }
-        if (c->hs != NULL && !(c->state == TERN_STATE_ESTABLISHED && rec->epoch == 0)) {
-            if (tern_hs12_done(c->hs)) {
-                /* Lingering server: only retransmission requests count; a
-                 * ClientHello in the new epoch is renegotiation. */
-                refuse_renegotiation(c, rec->data, rec->len);
-            }
-            return tern_hs12_on_record(c->hs, rec->type, rec->epoch, rec->data, rec->len);
-        }
-        if (c->state == TERN_STATE_ESTABLISHED) {
-            refuse_renegotiation(c, rec->data, rec->len);
-        }
-        return TERN_OK;
+        return on_handshake_record(c, rec, repeats);
     case TERN_CT_CHANGE_CIPHER_SPEC:
-        if (c->hs != NULL && !tern_hs12_done(c->hs)) {
+        if (c->hs != NULL) {
             return tern_hs12_on_record(c->hs, rec->type, rec->epoch, rec->data, rec->len);
         }
         return TERN_OK;
     case TERN_CT_ALERT:
-        return on_alert(c, rec->data, rec->len);
+        return on_alert(c, rec);
     case TERN_CT_APPLICATION_DATA:
         if (c->state != TERN_STATE_ESTABLISHED || rec->epoch != tern_rec12_rx_epoch(&c->rl)) {
             c->rl.drops[TERN_DROP_EPOCH]++;
             return TERN_OK;
         }
         /* Data from the client proves it has our Finished. */
-        end_linger(c);
+        c->final_active = 0;
         if (on_data != NULL) {
             on_data(arg, rec->data, rec->len);
         }
@@ -407,7 +492,10 @@ static void hold(struct tern_conn *c, const struct tern_rec12_record *rec)
     hs->held_len[hs->n_held++] = rec->len;
 }
 
-static int walk(struct tern_conn *c, uint8_t *dgram, size_t len, tern_data_fn on_data, void *arg)
+/* Walks the records of one datagram; stops at close_notify, or when a
+ * callback asked for the connection to end. */
+static int walk(struct tern_conn *c, uint8_t *dgram, size_t len, tern_data_fn on_data, void *arg,
+                unsigned *repeats)
 {
     struct tern_rec12_iter it;
     struct tern_rec12_record rec;
@@ -418,8 +506,8 @@ static int walk(struct tern_conn *c, uint8_t *dgram, size_t len, tern_data_fn on
             hold(c, &rec);
             continue;
         }
-        TERN_TRY(on_record(c, &rec, on_data, arg));
-        if (c->state == TERN_STATE_CLOSED) {
+        TERN_TRY(on_record(c, &rec, on_data, arg, repeats));
+        if (c->state == TERN_STATE_CLOSED || c->deferred != 0) {
             break;
         }
     }
@@ -427,7 +515,7 @@ static int walk(struct tern_conn *c, uint8_t *dgram, size_t len, tern_data_fn on
 }
 
 /* Replays held records once their epoch has become readable. */
-static int replay_held(struct tern_conn *c, tern_data_fn on_data, void *arg)
+static int replay_held(struct tern_conn *c, tern_data_fn on_data, void *arg, unsigned *repeats)
 {
     struct tern_hs12 *hs = c->hs;
     if (hs == NULL || hs->n_held == 0 || tern_rec12_rx_epoch(&c->rl) == 0) {
@@ -441,7 +529,7 @@ static int replay_held(struct tern_conn *c, tern_data_fn on_data, void *arg)
         if (i == n - 1) {
             c->hs->n_held = 0;
         }
-        TERN_TRY(walk(c, buf, len, on_data, arg));
+        TERN_TRY(walk(c, buf, len, on_data, arg, repeats));
     }
     if (c->hs != NULL) {
         c->hs->n_held = 0;
@@ -461,24 +549,33 @@ static int settle(struct tern_conn *c, uint64_t now_ns)
         c->state = TERN_STATE_PEER_VERIFY_ERROR;
     }
     if (tern_hs12_done(c->hs) && c->state == TERN_STATE_HANDSHAKING) {
-        complete(c, now_ns);
+        return complete(c);
     }
     return TERN_OK;
+}
+
+/* Established server: answers the client's repeated Finished with the kept
+ * last flight, as often as answer_repeats() allows. */
+static void answer_final_repeats(struct tern_conn *c, uint64_t now, unsigned repeats)
+{
+    if (repeats > 0 && c->final_active && !c->final_pending && answer_repeats(c, now, repeats)) {
+        c->final_pending = 1;
+    }
 }
 
 static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
                         tern_data_fn on_data, void *arg)
 {
-    TERN_ENSURE(c != NULL && (dgram != NULL || len == 0), TERN_ERR_ARG);
     if (c->state == TERN_STATE_FAILED) {
         return c->error;
     }
     if (c->state == TERN_STATE_CLOSED) {
         return TERN_ERR_CLOSED;
     }
+    unsigned repeats = 0;
     if (c->state == TERN_STATE_PEER_VERIFY_ERROR) {
         /* Still fed while paused: fragments are buffered, nothing moves on. */
-        int rc = walk(c, dgram, len, on_data, arg);
+        int rc = walk(c, dgram, len, on_data, arg, &repeats);
         return rc == TERN_OK ? TERN_OK : fail(c, rc);
     }
     if (c->state == TERN_STATE_IDLE) {
@@ -486,35 +583,37 @@ static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, si
         c->state = TERN_STATE_HANDSHAKING;
         c->auth_drops_before = c->rl.drops[TERN_DROP_AUTH];
     }
-    int rc = walk(c, dgram, len, on_data, arg);
-    if (rc == TERN_OK) {
-        rc = replay_held(c, on_data, arg);
+    int rc = walk(c, dgram, len, on_data, arg, &repeats);
+    if (rc == TERN_OK && c->state != TERN_STATE_CLOSED) {
+        rc = replay_held(c, on_data, arg, &repeats);
     }
     if (rc != TERN_OK) {
         return fail(c, rc);
     }
-    return settle(c, now_ns);
+    if (c->state == TERN_STATE_CLOSED) {
+        /* The peer's close_notify, authenticated: ours goes back, then
+         * the keys go. */
+        close_now(c);
+        return TERN_OK;
+    }
+    if (c->hs == NULL) {
+        answer_final_repeats(c, now_ns, repeats);
+        return TERN_OK;
+    }
+    rc = settle(c, now_ns);
+    return rc == TERN_OK ? TERN_OK : fail(c, rc);
 }
 
 int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
                       tern_data_fn on_data, void *arg)
 {
-    /* The handshake lets libcrypto fail on the peer's input (signatures,
-     * key shares, certificates); established, only a record's
-     * authentication can, and crypto/aead.c cleans up after that itself. */
-    if (c == NULL || c->hs == NULL) {
-        return conn_receive(c, now_ns, dgram, len, on_data, arg);
-    }
-    tern_crypto_quiet_begin();
-    int rc = conn_receive(c, now_ns, dgram, len, on_data, arg);
-    tern_crypto_quiet_end();
-    return rc;
+    TERN_ENSURE(c != NULL && (dgram != NULL || len == 0), TERN_ERR_ARG);
+    TERN_TRY(enter(c));
+    return leave(c, conn_receive(c, now_ns, dgram, len, on_data, arg));
 }
 
-ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap)
+static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
 {
-    (void)now_ns;
-    TERN_ENSURE(c != NULL && out != NULL, TERN_ERR_ARG);
     if (c->once_len > 0) {
         TERN_ENSURE(cap >= c->once_len, TERN_ERR_BUFFER);
         size_t n = c->once_len;
@@ -522,9 +621,21 @@ ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, siz
         c->once_len = 0;
         return (ptrdiff_t)n;
     }
-    struct tern_hs12 *hs = c->hs;
     /* RFC 5246 section 7.2.1: after close_notify nothing else is sent. */
-    if (c->state == TERN_STATE_FAILED || c->state == TERN_STATE_CLOSED || hs == NULL) {
+    if (c->state == TERN_STATE_FAILED || c->state == TERN_STATE_CLOSED) {
+        return TERN_ERR_WANT_MORE;
+    }
+    if (c->final_pending) {
+        TERN_ENSURE(cap >= c->mtu, TERN_ERR_BUFFER);
+        ptrdiff_t n = tern_flight_final_emit(&c->final, &c->rl, out, cap, c->mtu);
+        if (n < 0) {
+            return fail(c, (int)n);
+        }
+        c->final_pending = 0;
+        return n;
+    }
+    struct tern_hs12 *hs = c->hs;
+    if (hs == NULL) {
         return TERN_ERR_WANT_MORE;
     }
     if (hs->oneshot_len > 0) {
@@ -547,28 +658,28 @@ ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, siz
     return TERN_ERR_WANT_MORE;
 }
 
-uint64_t tern_conn_deadline(const struct tern_conn *c)
+ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap)
 {
-    if (c == NULL || c->hs == NULL) {
-        return UINT64_MAX;
-    }
-    if (c->state == TERN_STATE_ESTABLISHED) {
-        return c->linger_until;
-    }
-    return c->state == TERN_STATE_HANDSHAKING ? c->deadline : UINT64_MAX;
+    (void)now_ns;
+    TERN_ENSURE(c != NULL && out != NULL, TERN_ERR_ARG);
+    TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
+    return conn_pull(c, out, cap);
 }
 
-int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns)
+uint64_t tern_conn_deadline(const struct tern_conn *c)
 {
-    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
+    if (c == NULL || c->hs == NULL || c->state != TERN_STATE_HANDSHAKING) {
+        return UINT64_MAX;
+    }
+    return c->deadline;
+}
+
+static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
+{
     if (c->state == TERN_STATE_FAILED) {
         return c->error;
     }
-    if (c->hs == NULL || now_ns < tern_conn_deadline(c)) {
-        return TERN_OK;
-    }
-    if (c->state == TERN_STATE_ESTABLISHED) {
-        end_linger(c);
+    if (c->hs == NULL || c->state != TERN_STATE_HANDSHAKING || now_ns < c->deadline) {
         return TERN_OK;
     }
     const struct tern_config *cfg = c->cfg;
@@ -584,8 +695,16 @@ int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns)
     uint64_t next = (uint64_t)c->timeout_ms * 2;
     c->timeout_ms = (uint32_t)(next > cfg->timer_max_ms ? cfg->timer_max_ms : next);
     c->deadline = now_ns + c->timeout_ms * NS_PER_MS;
+    c->last_flight_ns = now_ns;
     tern_flight_schedule(&c->hs->flight);
     return TERN_OK;
+}
+
+int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns)
+{
+    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
+    TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
+    return conn_timeout(c, now_ns);
 }
 
 ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uint8_t *out,
@@ -617,12 +736,14 @@ ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uin
 int tern_conn_shutdown(struct tern_conn *c)
 {
     TERN_ENSURE(c != NULL, TERN_ERR_ARG);
-    TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_HANDSHAKING,
+    TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_HANDSHAKING ||
+                    c->state == TERN_STATE_PEER_VERIFY_ERROR,
                 TERN_ERR_STATE);
-    queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
-    c->state = TERN_STATE_CLOSED;
-    c->deadline = UINT64_MAX;
-    wipe_keys(c);
+    if (c->busy) {
+        c->deferred |= TERN_CONN_DEFER_SHUTDOWN;
+        return TERN_OK;
+    }
+    close_now(c);
     return TERN_OK;
 }
 
@@ -631,103 +752,15 @@ void tern_conn_abort(struct tern_conn *c)
     if (c == NULL || c->state == TERN_STATE_FAILED) {
         return;
     }
-    if (c->state == TERN_STATE_ESTABLISHED) {
-        queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
-        c->error = TERN_ERR_ABORTED;
-        c->state = TERN_STATE_FAILED;
-        wipe_keys(c);
+    if (c->busy) {
+        /* The handshake code on the stack stops at its next step. */
+        c->deferred |= TERN_CONN_DEFER_ABORT;
+        if (c->hs != NULL) {
+            c->hs->aborted = 1;
+        }
         return;
     }
-    fail(c, TERN_ERR_ABORTED);
-}
-
-enum tern_state tern_conn_state(const struct tern_conn *c)
-{
-    return c == NULL ? TERN_STATE_FAILED : (enum tern_state)c->state;
-}
-
-int tern_conn_error(const struct tern_conn *c)
-{
-    return c == NULL ? TERN_ERR_ARG : c->error;
-}
-
-int tern_conn_alert_sent(const struct tern_conn *c)
-{
-    return c == NULL ? -1 : c->alert_sent;
-}
-
-int tern_conn_alert_received(const struct tern_conn *c)
-{
-    return c == NULL ? -1 : c->alert_received;
-}
-
-static int established(const struct tern_conn *c)
-{
-    return c != NULL && (c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_CLOSED) &&
-           c->sess.suite != 0;
-}
-
-uint16_t tern_conn_version(const struct tern_conn *c)
-{
-    return established(c) ? c->sess.version : 0;
-}
-
-uint16_t tern_conn_suite(const struct tern_conn *c)
-{
-    return established(c) ? c->sess.suite : 0;
-}
-
-const char *tern_conn_suite_name(const struct tern_conn *c)
-{
-    const struct tern_suite *s = established(c) ? tern_suite_by_id(c->sess.suite) : NULL;
-    return s == NULL ? NULL : s->name;
-}
-
-const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len)
-{
-    if (!established(c) || c->sess.psk_identity_len == 0) {
-        if (len != NULL) {
-            *len = 0;
-        }
-        return NULL;
-    }
-    if (len != NULL) {
-        *len = c->sess.psk_identity_len;
-    }
-    return c->sess.psk_identity;
-}
-
-static int conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
-                       size_t context_len, uint8_t *out, size_t out_len)
-{
-    TERN_ENSURE(c != NULL && label != NULL && out != NULL && out_len > 0, TERN_ERR_ARG);
-    TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED, TERN_ERR_STATE);
-    const struct tern_suite *s = tern_suite_by_id(c->sess.suite);
-    TERN_ENSURE(s != NULL, TERN_ERR_STATE);
-    return tern_export12(s->prf_hash, c->sess.master, c->sess.client_random, c->sess.server_random,
-                         label, context, context_len, context != NULL, out, out_len);
-}
-
-int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
-                     size_t context_len, uint8_t *out, size_t out_len)
-{
-    tern_crypto_quiet_begin();
-    int rc = conn_export(c, label, context, context_len, out, out_len);
-    tern_crypto_quiet_end();
-    return rc;
-}
-
-size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
-                               size_t max)
-{
-    if (c == NULL) {
-        return 0;
-    }
-    size_t n = c->sess.n_verify_errs;
-    for (size_t i = 0; i < n && i < max && errs != NULL; i++) {
-        errs[i] = c->sess.verify_errs[i];
-    }
-    return n;
+    abort_now(c);
 }
 
 int tern_conn_ignore_verify_errors(struct tern_conn *c, const struct tern_verify_error *errs,
@@ -736,95 +769,34 @@ int tern_conn_ignore_verify_errors(struct tern_conn *c, const struct tern_verify
     TERN_ENSURE(c != NULL && (errs != NULL || n == 0), TERN_ERR_ARG);
     TERN_ENSURE(c->state == TERN_STATE_PEER_VERIFY_ERROR && c->hs != NULL, TERN_ERR_STATE);
     TERN_ENSURE(n <= TERN_HS12_MAX_VERIFY_ERRORS, TERN_ERR_ARG);
-    memcpy(c->hs->ignored, errs, n * sizeof(errs[0]));
+    if (n > 0) {
+        memcpy(c->hs->ignored, errs, n * sizeof(errs[0]));
+    }
     c->hs->n_ignored = n;
     return TERN_OK;
 }
 
 static int conn_resume(struct tern_conn *c, uint64_t now_ns)
 {
-    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
     if (c->state == TERN_STATE_FAILED) {
         return c->error;
     }
     TERN_ENSURE(c->state == TERN_STATE_PEER_VERIFY_ERROR && c->hs != NULL, TERN_ERR_STATE);
     c->state = TERN_STATE_HANDSHAKING;
+    unsigned repeats = 0;
     int rc = tern_hs12_resume(c->hs);
     if (rc == TERN_OK) {
-        rc = replay_held(c, NULL, NULL);
+        rc = replay_held(c, NULL, NULL, &repeats);
     }
-    if (rc != TERN_OK) {
-        return fail(c, rc);
+    if (rc == TERN_OK && c->hs != NULL) {
+        rc = settle(c, now_ns);
     }
-    return settle(c, now_ns);
+    return rc == TERN_OK ? TERN_OK : fail(c, rc);
 }
 
 int tern_conn_resume(struct tern_conn *c, uint64_t now_ns)
 {
-    tern_crypto_quiet_begin();
-    int rc = conn_resume(c, now_ns);
-    tern_crypto_quiet_end();
-    return rc;
-}
-
-const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, size_t *len)
-{
-    size_t unused = 0;
-    size_t *out = len != NULL ? len : &unused;
-    *out = 0;
-    if (c == NULL) {
-        return NULL;
-    }
-    const struct tern_x509_chain *chain = c->hs != NULL ? c->hs->peer_chain : c->peer_chain;
-    if (chain == NULL && c->peer_chain != NULL) {
-        chain = c->peer_chain;
-    }
-    return chain == NULL ? NULL : tern_x509_chain_der(chain, i, out);
-}
-
-const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t *len)
-{
-    size_t unused = 0;
-    size_t *out = len != NULL ? len : &unused;
-    *out = 0;
-    const uint8_t *names = c != NULL && c->hs != NULL ? c->hs->ca_names : NULL;
-    size_t names_len = names != NULL ? c->hs->ca_names_len : 0;
-    if (names == NULL && c != NULL) {
-        names = c->ca_names;
-        names_len = c->ca_names_len;
-    }
-    if (names == NULL) {
-        return NULL;
-    }
-    /* The names were checked when the CertificateRequest was parsed. */
-    struct tern_reader r;
-    struct tern_reader name;
-    tern_r_init(&r, names, names_len);
-    for (size_t k = 0; tern_r_vec16(&r, &name) == TERN_OK; k++) {
-        if (k == i) {
-            *out = name.len;
-            return name.p;
-        }
-    }
-    return NULL;
-}
-
-uint64_t tern_conn_dropped(const struct tern_conn *c)
-{
-    if (c == NULL) {
-        return 0;
-    }
-    uint64_t t = 0;
-    for (size_t i = 0; i < TERN_DROP_REASONS; i++) {
-        t += c->rl.drops[i];
-    }
-    return t;
-}
-
-uint64_t tern_conn_dropped_by(const struct tern_conn *c, enum tern_drop_reason why)
-{
-    if (c == NULL || (unsigned)why >= TERN_DROP_REASONS) {
-        return 0;
-    }
-    return c->rl.drops[why];
+    TERN_ENSURE(c != NULL, TERN_ERR_ARG);
+    TERN_TRY(enter(c));
+    return leave(c, conn_resume(c, now_ns));
 }

@@ -267,6 +267,7 @@ static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, u
     (void)seq;
     struct tern_server_hello sh;
     TERN_TRY(tern_server_hello_parse(body, &sh));
+    TERN_TRY(tern_exts_check_bodies(&sh.exts, TERN_EXT_IN_SERVER_HELLO));
     /* tern offers DTLS 1.2 only (RFC 6347 section 4.2.1). */
     /* RFC 5246 appendix E.1: a version the client does not support is
      * answered with protocol_version. */

@@ -43,32 +43,86 @@ static const struct {
 int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *out)
 {
     struct tern_reader r = *block;
-    uint16_t seen[TERN_EXT_MAX_COUNT];
-    size_t n = 0;
+    /* Unknown types seen, for the duplicate check; past the first
+     * TERN_EXT_MAX_COUNT of them duplicates go unnoticed, which is
+     * harmless: an unknown extension is ignored however often it comes. */
+    uint16_t unknown[TERN_EXT_MAX_COUNT];
+    size_t n_unknown = 0;
     memset(out, 0, sizeof(*out));
     while (tern_r_left(&r) > 0) {
         uint16_t type;
         struct tern_reader body;
         TERN_TRY(tern_r_u16(&r, &type));
         TERN_TRY(tern_r_vec16(&r, &body));
-        TERN_ENSURE(n < TERN_EXT_MAX_COUNT, TERN_ERR_DECODE);
-        /* RFC 5246 section 7.4.1.4: "There MUST NOT be more than one
-         * extension of the same type." */
-        for (size_t i = 0; i < n; i++) {
-            TERN_ENSURE(seen[i] != type, TERN_ERR_DECODE);
+        size_t i = 0;
+        while (i < sizeof(g_ext_table) / sizeof(g_ext_table[0]) && g_ext_table[i].type != type) {
+            i++;
         }
-        seen[n++] = type;
-        for (size_t i = 0; i < sizeof(g_ext_table) / sizeof(g_ext_table[0]); i++) {
-            if (g_ext_table[i].type != type) {
-                continue;
+        if (i == sizeof(g_ext_table) / sizeof(g_ext_table[0])) {
+            /* RFC 5246 section 7.4.1.4: "There MUST NOT be more than one
+             * extension of the same type." Unknown ones are otherwise
+             * ignored, whatever their number: the block's length bounds
+             * the work. */
+            for (size_t k = 0; k < n_unknown; k++) {
+                TERN_ENSURE(unknown[k] != type, TERN_ERR_DECODE);
             }
-            TERN_ENSURE((g_ext_table[i].allowed & msg) != 0, TERN_ERR_UNSUPPORTED_EXTENSION);
-            out->present |= 1u << g_ext_table[i].index;
-            out->body[g_ext_table[i].index] = body;
-            break;
+            if (n_unknown < TERN_EXT_MAX_COUNT) {
+                unknown[n_unknown++] = type;
+            }
+            continue;
         }
+        unsigned index = g_ext_table[i].index;
+        TERN_ENSURE(!tern_exts_has(out, (enum tern_ext_index)index), TERN_ERR_DECODE);
+        TERN_ENSURE((g_ext_table[i].allowed & msg) != 0, TERN_ERR_UNSUPPORTED_EXTENSION);
+        out->present |= 1u << index;
+        out->body[index] = body;
     }
     *block = r;
+    return TERN_OK;
+}
+
+int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg)
+{
+    int in_ch = msg == TERN_EXT_IN_CLIENT_HELLO;
+    struct tern_reader list;
+    uint16_t u16;
+    uint8_t u8;
+    int flag;
+    for (unsigned i = 0; i < TERN_EXTI_COUNT; i++) {
+        if (!tern_exts_has(e, (enum tern_ext_index)i)) {
+            continue;
+        }
+        struct tern_reader b = e->body[i];
+        switch (i) {
+        case TERN_EXTI_SERVER_NAME:
+            /* RFC 6066 section 3: the server's answer is empty. */
+            TERN_TRY(in_ch ? tern_ext_server_name_parse(b, &list) : tern_ext_empty_parse(b));
+            break;
+        case TERN_EXTI_SUPPORTED_GROUPS:
+        case TERN_EXTI_SIGNATURE_ALGORITHMS:
+            TERN_TRY(tern_ext_u16_list_parse(b, &list));
+            break;
+        case TERN_EXTI_EC_POINT_FORMATS:
+            TERN_TRY(tern_ext_point_formats_parse(b, &flag));
+            break;
+        case TERN_EXTI_CLIENT_CERT_TYPE:
+        case TERN_EXTI_SERVER_CERT_TYPE:
+            TERN_TRY(in_ch ? tern_ext_cert_types_parse(b, &list)
+                           : tern_ext_cert_type_parse(b, &u8));
+            break;
+        case TERN_EXTI_EXTENDED_MASTER_SECRET:
+            TERN_TRY(tern_ext_empty_parse(b));
+            break;
+        case TERN_EXTI_RECORD_SIZE_LIMIT:
+            TERN_TRY(tern_ext_record_size_limit_parse(b, &u16));
+            break;
+        case TERN_EXTI_RENEGOTIATION_INFO:
+            TERN_TRY(tern_ext_renegotiation_info_parse(b, &list));
+            break;
+        default:
+            break; /* not read by tern (never offered, so never in a ServerHello) */
+        }
+    }
     return TERN_OK;
 }
 

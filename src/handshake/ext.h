@@ -53,9 +53,9 @@ enum tern_ext_msg {
     TERN_EXT_IN_SERVER_HELLO = 1u << 1,
 };
 
-/* Most extensions tern reads from one block (known and unknown together):
- * real hellos carry a few dozen at most, and the bound keeps the duplicate
- * check cheap. */
+/* Unknown extension types remembered from one block for the duplicate
+ * check (known ones are always checked): real hellos carry a few dozen at
+ * most, and the bound keeps the check cheap. */
 #define TERN_EXT_MAX_COUNT 64
 
 struct tern_exts {
@@ -64,12 +64,21 @@ struct tern_exts {
 };
 
 /* Parses an extension block (the body of Extension extensions<0..2^16-1>)
- * sent in msg. Unknown extensions are skipped (RFC 5246 section 7.4.1.4:
- * ignored by the receiver); a known extension that may not appear in msg is
- * refused.
- * Errors: TERN_ERR_DECODE (malformed, a type twice, more than
- * TERN_EXT_MAX_COUNT extensions), TERN_ERR_UNSUPPORTED_EXTENSION. */
+ * sent in msg. Unknown extensions are skipped however many there are (RFC
+ * 5246 section 7.4.1.4: ignored by the receiver); a known extension that
+ * may not appear in msg is refused.
+ * Errors: TERN_ERR_DECODE (malformed, a known type twice, an unknown type
+ * twice among the first TERN_EXT_MAX_COUNT unknown ones),
+ * TERN_ERR_UNSUPPORTED_EXTENSION. */
 int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *out);
+
+/* Decodes the body of every extension tern reads from a hello sent in msg
+ * (TERN_EXT_IN_CLIENT_HELLO or TERN_EXT_IN_SERVER_HELLO), keeping nothing:
+ * a hello is checked whole before any of it changes the handshake, so
+ * that a malformed one can be dropped without a trace (STYLE.md
+ * convention 7, parse then process). Errors: TERN_ERR_DECODE,
+ * TERN_ERR_ILLEGAL_PARAMETER (a record_size_limit below 64). */
+int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg);
 
 static inline int tern_exts_has(const struct tern_exts *e, enum tern_ext_index i)
 {

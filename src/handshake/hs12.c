@@ -77,8 +77,8 @@ int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len)
     return tern_rng_bytes(&hs->cfg->rng, out, len);
 }
 
-/* Finds the row for msg in the current state, or fails with
- * unexpected_message (DESIGN.md principle 6). */
+/* Finds the row for msg in the current state, or NULL (DESIGN.md
+ * principle 6: a message no row accepts is never a silent state change). */
 static const struct tern_hs12_row *find_row(const struct tern_hs12 *hs, uint16_t msg)
 {
     const struct tern_hs12_row *table =
@@ -98,12 +98,45 @@ static const struct tern_hs12_row *find_row(const struct tern_hs12 *hs, uint16_t
     return NULL;
 }
 
-/* The one place that changes the handshake state. */
-static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body, uint16_t seq)
+static void count_drop(struct tern_hs12 *hs, enum tern_drop_reason why)
 {
+    hs->rl->drops[why]++;
+}
+
+/* The one place that changes the handshake state. authenticated says
+ * whether the message came under the peer's keys. A message the state does
+ * not accept, or one that does not decode, is fatal (unexpected_message,
+ * decode_error) when authenticated; unprotected, anyone who can forge the
+ * peer's address could have sent it, so it is dropped (TERN_HS12_DROP,
+ * TERN_HS12_DROP_MALFORMED) and the handshake waits for the real one (RFC
+ * 6347 section 4.1.2.7, DESIGN.md). A well-formed message that the state
+ * expects is processed, and a value it refuses ends the handshake with its
+ * alert: before the peer's keys exist that is no more than a forged fatal
+ * alert could do, and a real peer that cannot agree learns why at once. */
+static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body, uint16_t seq,
+                    int authenticated)
+{
+    /* RFC 5246 section 7.4.1.1: a HelloRequest "SHOULD be ignored by the
+     * client" while it is negotiating. */
+    if (hs->is_client && msg == TERN_HS_HELLO_REQUEST) {
+        return TERN_HS12_DROP;
+    }
     const struct tern_hs12_row *row = find_row(hs, msg);
-    TERN_ENSURE(row != NULL, TERN_ERR_UNEXPECTED_MESSAGE);
+    if (row == NULL) {
+        return authenticated ? TERN_ERR_UNEXPECTED_MESSAGE : TERN_HS12_DROP;
+    }
     int rc = row->process(hs, body, seq);
+    /* The application's callbacks (certificate decision, PSK) may abort;
+     * the connection then only records it, and the handshake stops here. */
+    TERN_ENSURE(!hs->aborted, TERN_ERR_ABORTED);
+    if (rc == TERN_ERR_UNEXPECTED_MESSAGE && !authenticated) {
+        return TERN_HS12_DROP; /* a state check inside the handler: the same rule */
+    }
+    if (rc == TERN_ERR_DECODE && !authenticated) {
+        /* Malformed: handlers decode a message whole before it changes
+         * anything (parse, then process), so it leaves no trace. */
+        return TERN_HS12_DROP_MALFORMED;
+    }
     TERN_TRY(rc);
     if (rc == TERN_HS12_STAY) {
         return TERN_OK;
@@ -119,6 +152,7 @@ static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body,
     }
     if (row->send != NULL) {
         TERN_TRY(row->send(hs));
+        TERN_ENSURE(!hs->aborted, TERN_ERR_ABORTED);
     }
     hs->state = row->next;
     return TERN_OK;
@@ -139,18 +173,30 @@ static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *
 }
 
 /* Dispatches every complete message in order, until the handshake ends or
- * pauses for a verification decision. */
+ * pauses for a verification decision. Every message in the reassembler
+ * came in the current read epoch (tern_hs12_install_rx() discards what the
+ * old epoch left), so it is authenticated exactly when that epoch has
+ * keys. A message dropped as unexpected is forgotten without moving on:
+ * the real message with its message_seq may still come. */
 static int drain(struct tern_hs12 *hs)
 {
     uint8_t type;
     const uint8_t *msg;
     size_t msg_len;
+    int authenticated = tern_rec12_rx_epoch(hs->rl) != 0;
     while (hs->state != TERN_HS12_DONE && !hs->paused &&
            tern_reasm_ready(&hs->reasm, &type, &msg, &msg_len)) {
         struct tern_reader mr;
         tern_r_init(&mr, msg, msg_len);
         uint16_t seq = (uint16_t)hs->reasm.next_seq;
-        int rc = dispatch(hs, type, mr, seq);
+        int rc = dispatch(hs, type, mr, seq, authenticated);
+        if (rc == TERN_HS12_DROP || rc == TERN_HS12_DROP_MALFORMED) {
+            count_drop(hs, rc == TERN_HS12_DROP ? TERN_DROP_UNEXPECTED : TERN_DROP_MALFORMED);
+            tern_reasm_discard(&hs->reasm, seq);
+            continue;
+        }
+        hs->last_type = type;
+        hs->last_len = (uint32_t)msg_len;
         tern_reasm_advance(&hs->reasm);
         TERN_TRY(rc);
     }
@@ -168,7 +214,12 @@ int tern_hs12_resume(struct tern_hs12 *hs)
         struct tern_reader r;
         tern_r_init(&r, one, 1);
         hs->ccs_pending = 0;
-        TERN_TRY(dispatch(hs, TERN_MSG_CCS, r, 0));
+        int rc = dispatch(hs, TERN_MSG_CCS, r, 0, 0);
+        if (rc == TERN_HS12_DROP || rc == TERN_HS12_DROP_MALFORMED) {
+            count_drop(hs, rc == TERN_HS12_DROP ? TERN_DROP_UNEXPECTED : TERN_DROP_MALFORMED);
+            rc = TERN_OK;
+        }
+        TERN_TRY(rc);
         TERN_TRY(drain(hs));
     }
     return TERN_OK;
@@ -177,39 +228,115 @@ int tern_hs12_resume(struct tern_hs12 *hs)
 /* RFC 6347 section 4.2.4: the peer repeating its previous flight tells us
  * ours was lost, and we resend it. One repeat of that flight brings one
  * resend however many datagrams it spans: only the first fragment of its
- * last message counts. A repeated HelloVerifyRequest never does: it answers
- * a ClientHello of ours sent again, not a flight the server missed. */
-static uint8_t repeats_peer_flight(const struct tern_hs12 *hs, const struct tern_hs_header *h)
+ * last message counts, and only when its type and length are those of the
+ * message we received (a forger must at least know them). A repeated
+ * HelloVerifyRequest never does: it answers a ClientHello of ours sent
+ * again, not a flight the server missed. How often a repeat may be
+ * answered is the connection's decision (conn.c). */
+static void note_repeat(struct tern_hs12 *hs, const struct tern_hs_header *h)
 {
-    return (uint32_t)h->message_seq + 1 == hs->peer_flight_seq && h->frag_offset == 0 &&
-                   h->type != TERN_HS_HELLO_VERIFY_REQUEST
-               ? 1
-               : 0;
+    if ((uint32_t)h->message_seq + 1 != hs->peer_flight_seq || h->frag_offset != 0 ||
+        h->type == TERN_HS_HELLO_VERIFY_REQUEST) {
+        return;
+    }
+    if (h->type != hs->repeat_type || h->length != hs->repeat_len) {
+        count_drop(hs, TERN_DROP_REPEAT_UNANSWERED);
+        return;
+    }
+    if (hs->repeats < UINT8_MAX) {
+        hs->repeats++;
+    }
+}
+
+/* Offers one fragment of the current read epoch to the reassembler. Of an
+ * unprotected record, a fragment longer than tern reassembles is dropped,
+ * and one that disagrees with what is buffered for its message discards
+ * that partial message and starts it afresh: the newest fragment wins,
+ * and the peer's retransmissions complete the real message whichever came
+ * first. Under the peer's keys both are fatal (reasm.h). */
+static int add_fragment(struct tern_hs12 *hs, const struct tern_hs_header *h,
+                        const struct tern_reader *frag, int authenticated)
+{
+    int got = tern_reasm_add(&hs->reasm, h, frag->p);
+    if (got != TERN_ERR_ILLEGAL_PARAMETER || authenticated) {
+        return got;
+    }
+    if (h->length > hs->reasm.max_msg) {
+        count_drop(hs, TERN_DROP_TOO_LONG);
+        return TERN_REASM_DROPPED;
+    }
+    count_drop(hs, TERN_DROP_CONFLICT);
+    tern_reasm_discard(&hs->reasm, h->message_seq);
+    return tern_reasm_add(&hs->reasm, h, frag->p);
 }
 
 static int on_handshake(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *body, size_t len)
 {
+    int authenticated = epoch != 0;
     struct tern_reader r;
     tern_r_init(&r, body, len);
     while (tern_r_left(&r) > 0) {
         struct tern_hs_header h;
         struct tern_reader frag;
-        TERN_TRY(tern_hs_header_parse(&r, &h, &frag));
+        int rc = tern_hs_header_parse(&r, &h, &frag);
+        if (rc != TERN_OK && !authenticated) {
+            /* Without a trustworthy length nothing after it can be found:
+             * the rest of the record goes. */
+            count_drop(hs, TERN_DROP_MALFORMED);
+            return TERN_OK;
+        }
+        TERN_TRY(rc);
         if (epoch != tern_rec12_rx_epoch(hs->rl)) {
             /* A message of an epoch we have left: only ever the peer
              * repeating its previous flight. Never reassembled. */
-            hs->retransmit |= repeats_peer_flight(hs, &h);
+            note_repeat(hs, &h);
             continue;
         }
         server_first_seq(hs, &h);
-        int got = tern_reasm_add(&hs->reasm, &h, frag.p);
+        int got = add_fragment(hs, &h, &frag, authenticated);
         TERN_TRY(got);
         if (got == TERN_REASM_OLD) {
-            hs->retransmit |= repeats_peer_flight(hs, &h);
+            note_repeat(hs, &h);
             continue;
         }
         TERN_TRY(drain(hs));
     }
+    return TERN_OK;
+}
+
+/* A ChangeCipherSpec record. In DTLS 1.2 it always travels in the epoch
+ * before the keys it announces, so for the initial handshake it is never
+ * authenticated: a malformed one, or one the state does not expect, is
+ * dropped (RFC 6347 section 4.1.2.7). One from an epoch we have left is a
+ * duplicate; it carries no message_seq to tell which flight it repeats, and
+ * the handshake messages beside it do that job. */
+static int on_change_cipher_spec(struct tern_hs12 *hs, uint16_t epoch, const uint8_t *body,
+                                 size_t len)
+{
+    int authenticated = epoch != 0;
+    struct tern_reader r;
+    tern_r_init(&r, body, len);
+    int rc = tern_hs12_ccs_parse(r);
+    if (rc != TERN_OK && !authenticated) {
+        count_drop(hs, TERN_DROP_MALFORMED);
+        return TERN_OK;
+    }
+    TERN_TRY(rc);
+    if (epoch != tern_rec12_rx_epoch(hs->rl)) {
+        return TERN_OK;
+    }
+    if (hs->paused) {
+        /* It belongs after the messages that wait for the decision. */
+        hs->ccs_pending = 1;
+        return TERN_OK;
+    }
+    rc = dispatch(hs, TERN_MSG_CCS, r, 0, authenticated);
+    if (rc == TERN_HS12_DROP || rc == TERN_HS12_DROP_MALFORMED) {
+        count_drop(hs, rc == TERN_HS12_DROP ? TERN_DROP_UNEXPECTED : TERN_DROP_MALFORMED);
+        return TERN_OK;
+    }
+    TERN_TRY(rc);
+    /* The keys it installed may complete messages whose records waited. */
     return TERN_OK;
 }
 
@@ -219,23 +346,26 @@ int tern_hs12_on_record(struct tern_hs12 *hs, uint8_t type, uint16_t epoch, cons
     if (type == TERN_CT_HANDSHAKE) {
         return on_handshake(hs, epoch, body, len);
     }
-    if (type == TERN_CT_CHANGE_CIPHER_SPEC && hs->paused) {
-        /* It belongs after the messages that wait for the decision. */
-        hs->ccs_pending = 1;
-        return TERN_OK;
-    }
     if (type == TERN_CT_CHANGE_CIPHER_SPEC) {
-        /* A ChangeCipherSpec from an epoch we have left is a duplicate; it
-         * carries no message_seq to tell which flight it repeats, and the
-         * handshake messages beside it do that job. */
-        if (epoch != tern_rec12_rx_epoch(hs->rl)) {
-            return TERN_OK;
-        }
-        struct tern_reader r;
-        tern_r_init(&r, body, len);
-        return dispatch(hs, TERN_MSG_CCS, r, 0);
+        return on_change_cipher_spec(hs, epoch, body, len);
     }
     return TERN_ERR_UNEXPECTED_MESSAGE;
+}
+
+int tern_hs12_final_flight(const struct tern_hs12 *hs, struct tern_flight_final *out,
+                           uint16_t *peer_seq)
+{
+    const struct tern_flight *f = &hs->flight;
+    TERN_ENSURE(!hs->is_client && hs->state == TERN_HS12_DONE && f->n > 0, TERN_ERR_STATE);
+    const struct tern_flight_msg *m = &f->msgs[f->n - 1];
+    TERN_ENSURE(m->type == TERN_HS_FINISHED && m->len == TERN_VERIFY_DATA_LEN && m->epoch > 0,
+                TERN_ERR_STATE);
+    memcpy(out->verify_data, f->buf + m->off, TERN_VERIFY_DATA_LEN);
+    out->seq = m->seq;
+    out->epoch = m->epoch;
+    /* The client's Finished was the last message taken. */
+    *peer_seq = (uint16_t)(hs->reasm.next_seq - 1);
+    return TERN_OK;
 }
 
 int tern_hs12_ccs_parse(struct tern_reader body)
@@ -350,9 +480,14 @@ int tern_hs12_send_ccs_finished(struct tern_hs12 *hs)
 int tern_hs12_install_rx(struct tern_hs12 *hs)
 {
     const struct tern_keys12 *k = &hs->keys;
-    return tern_rec12_set_rx_keys(hs->rl, hs->suite->aead,
-                                  hs->is_client ? k->server_key : k->client_key, k->key_len,
-                                  hs->is_client ? k->server_iv : k->client_iv, k->iv_len);
+    TERN_TRY(tern_rec12_set_rx_keys(hs->rl, hs->suite->aead,
+                                    hs->is_client ? k->server_key : k->client_key, k->key_len,
+                                    hs->is_client ? k->server_iv : k->client_iv, k->iv_len));
+    /* Whatever the old epoch left half-built cannot be a message that must
+     * now come under the keys: a forged fragment must not poison the slot
+     * the authenticated Finished needs. */
+    tern_reasm_discard_all(&hs->reasm);
+    return TERN_OK;
 }
 
 int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body)

@@ -107,6 +107,8 @@ struct tern_hs12 {
      * previous flight) means our flight was lost; a repeat of a newer one
      * is just a duplicate (RFC 6347 section 4.2.4). */
     uint32_t peer_flight_seq;
+    uint32_t last_len;     /* length of the last message taken from the peer */
+    uint32_t repeat_len;   /* ... and of the one a repeat of its previous flight ends with */
     uint32_t offered_exts; /* client: extensions offered (bits of enum tern_ext_index) */
     unsigned echo_exts;    /* server: extensions to answer in the ServerHello */
     unsigned hvr_count;
@@ -120,12 +122,15 @@ struct tern_hs12 {
     uint8_t state; /* enum tern_hs12_state */
     /* out: set for the connection to act on */
     uint8_t flight_ready; /* a new flight was built: schedule it, restart the timer */
-    uint8_t retransmit;   /* the peer repeated an old flight: resend ours */
+    uint8_t repeats;      /* repeats of the peer's previous flight seen (conn.c answers) */
+    uint8_t last_type;    /* type of the last message taken from the peer */
+    uint8_t repeat_type;  /* ... and of the one a repeat of its previous flight ends with */
     uint8_t oneshot_len;  /* bytes in oneshot: a datagram to send once (HelloVerifyRequest) */
     /* certificates */
     uint8_t cert_requested; /* server: sent CertificateRequest; client: received one */
     uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
     uint8_t paused;         /* stopped on verification problems */
+    uint8_t aborted;        /* the application aborted from a callback: stop at once */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
     uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
     uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */
@@ -152,10 +157,20 @@ void tern_hs12_clear(struct tern_hs12 *hs);
 int tern_hs12_start(struct tern_hs12 *hs);
 
 /* Hands over one authenticated (or epoch 0) handshake or ChangeCipherSpec
- * record of epoch. Returns TERN_OK or a fatal error (whose alert the
- * connection sends). */
+ * record of epoch. Input of epoch 0 is unauthenticated: what is malformed,
+ * conflicts with what is buffered, or is not expected in the current state
+ * is dropped and counted in the record layer's drops (DESIGN.md); a
+ * complete message the state expects is processed, and its errors are
+ * fatal. Returns TERN_OK or a fatal error (whose alert the connection
+ * sends). */
 int tern_hs12_on_record(struct tern_hs12 *hs, uint8_t type, uint16_t epoch, const uint8_t *body,
                         size_t len);
+
+/* Server, once the handshake is done: what it must keep to answer a
+ * client that repeats its Finished (RFC 6347 section 4.2.4), and the
+ * message_seq of that Finished. Errors: TERN_ERR_STATE. */
+int tern_hs12_final_flight(const struct tern_hs12 *hs, struct tern_flight_final *out,
+                           uint16_t *peer_seq);
 
 /* Whether the handshake has completed. */
 static inline int tern_hs12_done(const struct tern_hs12 *hs)
@@ -184,7 +199,12 @@ struct tern_hs12_row {
 /* process() accepted the message but the handshake must wait for the
  * application's decision on certificate problems. */
 #define TERN_HS12_PAUSE 2
-#define TERN_KX_BIT(kx) ((uint8_t)(1u << (kx)))
+/* The dispatcher's verdict on an unprotected message the state does not
+ * accept: dropped and counted, never fatal. */
+#define TERN_HS12_DROP 3
+/* ... and on an unprotected message that does not decode. */
+#define TERN_HS12_DROP_MALFORMED 4
+#define TERN_KX_BIT(kx)          ((uint8_t)(1u << (kx)))
 
 extern const struct tern_hs12_row tern_hs12_client_table[];
 extern const size_t tern_hs12_client_rows;

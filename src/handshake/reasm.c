@@ -288,3 +288,21 @@ int tern_reasm_advance(struct tern_reasm *r)
     r->next_seq++;
     return TERN_OK;
 }
+
+void tern_reasm_discard(struct tern_reasm *r, uint32_t message_seq)
+{
+    if (r == NULL || message_seq < r->next_seq || message_seq - r->next_seq >= TERN_REASM_SLOTS) {
+        return;
+    }
+    slot_release(r, &r->slot[message_seq - r->next_seq]);
+}
+
+void tern_reasm_discard_all(struct tern_reasm *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < TERN_REASM_SLOTS; i++) {
+        slot_release(r, &r->slot[i]);
+    }
+}

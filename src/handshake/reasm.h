@@ -136,4 +136,18 @@ int tern_reasm_ready(const struct tern_reasm *r, uint8_t *type, const uint8_t **
  * r is then unchanged. */
 int tern_reasm_advance(struct tern_reasm *r);
 
+/* Forgets message message_seq if it is being reassembled (its buffer
+ * freed, its bytes uncounted), so that its next fragment starts it afresh.
+ * The handshake does this when an unauthenticated fragment conflicts with
+ * what is buffered (RFC 6347 section 4.1.2.7: such input is dropped, never
+ * fatal), and when a complete message turns out to be one the current
+ * state does not accept. Does nothing for a message_seq outside the
+ * window or not in progress. */
+void tern_reasm_discard(struct tern_reasm *r, uint32_t message_seq);
+
+/* Forgets every message in progress, keeping next_seq: when the peer's
+ * next epoch becomes readable, what was buffered from the old epoch cannot
+ * belong to the messages that must now come under the new keys. */
+void tern_reasm_discard_all(struct tern_reasm *r);
+
 #endif

@@ -178,6 +178,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
 {
     struct tern_client_hello ch;
     TERN_TRY(tern_client_hello_parse(body, &ch));
+    TERN_TRY(tern_exts_check_bodies(&ch.exts, TERN_EXT_IN_CLIENT_HELLO));
     if (hs->cfg->cookies) {
         int ok = tern_cookie_mac_verify(hs->cfg->cookie_secret, hs->cfg->cookie_secret_len,
                                         hs->peer_addr, hs->peer_len, &ch);
@@ -393,8 +394,11 @@ static int process_client_certificate(struct tern_hs12 *hs, struct tern_reader b
     (void)seq;
     /* Only as the answer to our CertificateRequest, and only once. */
     TERN_ENSURE(hs->cert_requested && !hs->peer_cert_seen, TERN_ERR_UNEXPECTED_MESSAGE);
-    hs->peer_cert_seen = 1;
-    return tern_hs12_take_peer_certificate(hs, body);
+    int rc = tern_hs12_take_peer_certificate(hs, body);
+    if (rc >= 0) {
+        hs->peer_cert_seen = 1;
+    }
+    return rc;
 }
 
 static int process_key_exchange_ecdhe(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)

@@ -139,8 +139,10 @@ static void corruption_ends_cleanly(void)
 /* RFC 6347 section 4.2.4: a peer flight heard again means ours was lost,
  * and we resend ours: once per repeat of the flight, not once per datagram
  * of it (the server's flight spans several datagrams at a 256-byte MTU
- * with a 128-byte hint and a P-384 share). A HelloVerifyRequest heard
- * again brings no resend at all: it only answers a ClientHello repeated. */
+ * with a 128-byte hint and a P-384 share), and at most once per half the
+ * initial timer (a repeat can be forged: each costs its sender a datagram
+ * and us a flight). A HelloVerifyRequest heard again brings no resend at
+ * all: it only answers a ClientHello repeated. */
 static void repeated_flight_one_resend(void)
 {
     uint8_t hint[128];
@@ -179,12 +181,23 @@ static void repeated_flight_one_resend(void)
     pair_flush(&p, p.client, &p.to_server);
     size_t flight = p.to_server.n;
     CHECK(flight >= 1);
-    /* That answer is lost; the server's flight comes again, whole. */
+    /* That answer is lost; the server's flight comes again, whole, a
+     * timer interval later: the client's flight goes again, once. */
+    p.to_server.n = 0;
+    p.to_client = again;
+    p.now += UINT64_C(1000000000);
+    pair_deliver(&p, &p.to_client, p.client, 1);
+    pair_flush(&p, p.client, &p.to_server);
+    CHECK_INT(p.to_server.n, flight);
+    CHECK_INT(tern_conn_dropped_by(p.client, TERN_DROP_REPEAT_UNANSWERED), 0);
+    /* The same flight once more at once (duplicated on the path, or
+     * forged): no resend, and the repeat is counted as unanswered. */
     p.to_server.n = 0;
     p.to_client = again;
     pair_deliver(&p, &p.to_client, p.client, 1);
     pair_flush(&p, p.client, &p.to_server);
-    CHECK_INT(p.to_server.n, flight);
+    CHECK_INT(p.to_server.n, 0);
+    CHECK_INT(tern_conn_dropped_by(p.client, TERN_DROP_REPEAT_UNANSWERED), 1);
     CHECK(pair_handshake(&p, 100));
     pair_free(&p);
 }

@@ -1,6 +1,7 @@
 /* The DTLS 1.2 handshake tables: every (state, message) pair that is not a
- * row of a role's table ends the handshake with unexpected_message
- * (STYLE.md convention 8, DESIGN.md principle 6). */
+ * row of a role's table is refused: dropped and counted when unprotected,
+ * unexpected_message under the peer's keys (STYLE.md convention 8,
+ * DESIGN.md principle 6). */
 #include <tern/tern.h>
 
 #include "handshake/header.h"
@@ -20,8 +21,11 @@ static int in_table(int is_client, uint8_t state, uint16_t msg)
 }
 
 /* Offers msg (an empty handshake message, or a ChangeCipherSpec) to a
- * handshake placed in state. */
-static int offer(struct tern_config *cfg, uint8_t state, uint16_t msg, uint16_t suite)
+ * handshake placed in state: unprotected in epoch 0, or (authenticated)
+ * under keys of epoch 1 that the record layer has installed. *unexpected
+ * gets how many unprotected messages were dropped as unexpected. */
+static int offer(struct tern_config *cfg, uint8_t state, uint16_t msg, uint16_t suite,
+                 int authenticated, uint32_t *unexpected)
 {
     struct tern_rec12 rl;
     struct tern_session12 sess;
@@ -31,18 +35,29 @@ static int offer(struct tern_config *cfg, uint8_t state, uint16_t msg, uint16_t 
     CHECK_INT(tern_hs12_init(&hs, cfg, &rl, &sess, "peer", 4), TERN_OK);
     hs.state = state;
     hs.suite = tern_suite_by_id(suite);
+    uint16_t epoch = 0;
+    if (authenticated) {
+        static const uint8_t key[16];
+        static const uint8_t iv[4];
+        CHECK_INT(tern_rec12_set_rx_keys(&rl, TERN_AEAD_AES_128_GCM, key, 16, iv, 4), TERN_OK);
+        epoch = 1;
+    }
     int rc;
     if (msg == TERN_MSG_CCS) {
         static const uint8_t one[1] = {1};
-        rc = tern_hs12_on_record(&hs, TERN_CT_CHANGE_CIPHER_SPEC, 0, one, 1);
+        rc = tern_hs12_on_record(&hs, TERN_CT_CHANGE_CIPHER_SPEC, epoch, one, 1);
     } else {
         uint8_t rec[TERN_HS_HEADER_LEN];
         struct tern_writer w;
         tern_w_init(&w, rec, sizeof(rec));
         struct tern_hs_header h = {(uint8_t)msg, 0, 0, 0, 0};
         tern_hs_header_write(&w, &h);
-        rc = tern_hs12_on_record(&hs, TERN_CT_HANDSHAKE, 0, rec, sizeof(rec));
+        rc = tern_hs12_on_record(&hs, TERN_CT_HANDSHAKE, epoch, rec, sizeof(rec));
     }
+    if (rc == TERN_OK) {
+        CHECK_INT(hs.state, state); /* never a silent state change */
+    }
+    *unexpected = rl.drops[TERN_DROP_UNEXPECTED];
     tern_hs12_clear(&hs);
     tern_rec12_clear(&rl);
     return rc;
@@ -69,6 +84,10 @@ static const uint16_t g_msgs[] = {
     255,
 };
 
+/* Every pair not in the table: unprotected, the message is dropped and
+ * counted (anyone could have forged it, RFC 6347 section 4.1.2.7);
+ * authenticated, it ends the handshake with unexpected_message. A client
+ * ignores a HelloRequest in both cases (RFC 5246 section 7.4.1.1). */
 static void walk(enum tern_role role, uint8_t first, uint8_t last)
 {
     struct tern_config *cfg = NULL;
@@ -82,11 +101,21 @@ static void walk(enum tern_role role, uint8_t first, uint8_t last)
             if (in_table(is_client, state, g_msgs[i])) {
                 continue;
             }
-            int rc = offer(cfg, state, g_msgs[i], 0xc0a8);
-            if (rc != TERN_ERR_UNEXPECTED_MESSAGE) {
-                fprintf(stderr, "  state %u message %u: got %d\n", state, g_msgs[i], rc);
+            uint32_t dropped = 0;
+            int rc = offer(cfg, state, g_msgs[i], 0xc0a8, 0, &dropped);
+            if (rc != TERN_OK || dropped != 1) {
+                fprintf(stderr, "  state %u message %u unprotected: got %d, %u drops\n", state,
+                        g_msgs[i], rc, dropped);
             }
-            CHECK_INT(rc, TERN_ERR_UNEXPECTED_MESSAGE);
+            CHECK_INT(rc, TERN_OK);
+            CHECK_INT(dropped, 1);
+            int ignored = is_client && g_msgs[i] == TERN_HS_HELLO_REQUEST;
+            rc = offer(cfg, state, g_msgs[i], 0xc0a8, 1, &dropped);
+            if (rc != (ignored ? TERN_OK : TERN_ERR_UNEXPECTED_MESSAGE)) {
+                fprintf(stderr, "  state %u message %u authenticated: got %d\n", state, g_msgs[i],
+                        rc);
+            }
+            CHECK_INT(rc, ignored ? TERN_OK : TERN_ERR_UNEXPECTED_MESSAGE);
             checked++;
         }
     }
@@ -106,15 +135,19 @@ static void server_table(void)
 
 /* A finished handshake processes nothing new: a handshake message is left
  * unread (the connection answers renegotiation attempts itself) and a
- * ChangeCipherSpec is unexpected. */
+ * ChangeCipherSpec is unexpected: dropped unprotected, fatal under keys. */
 static void done_accepts_nothing(void)
 {
     for (int role = TERN_ROLE_CLIENT; role <= TERN_ROLE_SERVER; role++) {
         struct tern_config *cfg = NULL;
         CHECK_INT(tern_config_new(&cfg, (enum tern_role)role), TERN_OK);
         for (size_t i = 0; i < sizeof(g_msgs) / sizeof(g_msgs[0]); i++) {
-            int want = g_msgs[i] == TERN_MSG_CCS ? TERN_ERR_UNEXPECTED_MESSAGE : TERN_OK;
-            CHECK_INT(offer(cfg, TERN_HS12_DONE, g_msgs[i], 0xc0a8), want);
+            int ccs = g_msgs[i] == TERN_MSG_CCS;
+            uint32_t dropped = 0;
+            CHECK_INT(offer(cfg, TERN_HS12_DONE, g_msgs[i], 0xc0a8, 0, &dropped), TERN_OK);
+            CHECK_INT(dropped, ccs ? 1 : 0);
+            CHECK_INT(offer(cfg, TERN_HS12_DONE, g_msgs[i], 0xc0a8, 1, &dropped),
+                      ccs ? TERN_ERR_UNEXPECTED_MESSAGE : TERN_OK);
         }
         tern_config_free(cfg);
     }
@@ -126,11 +159,15 @@ static void key_exchange_rows(void)
 {
     struct tern_config *cfg = NULL;
     CHECK_INT(tern_config_new(&cfg, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(offer(cfg, TERN_HS12_C_WAIT_KEY_EXCHANGE, TERN_HS_SERVER_HELLO_DONE, 0xccac),
-              TERN_ERR_UNEXPECTED_MESSAGE);
+    uint32_t dropped = 0;
+    CHECK_INT(
+        offer(cfg, TERN_HS12_C_WAIT_KEY_EXCHANGE, TERN_HS_SERVER_HELLO_DONE, 0xccac, 0, &dropped),
+        TERN_OK);
+    CHECK_INT(dropped, 1);
     /* For PSK the row exists (here it then fails for want of a key). */
-    CHECK(offer(cfg, TERN_HS12_C_WAIT_KEY_EXCHANGE, TERN_HS_SERVER_HELLO_DONE, 0xc0a8) !=
-          TERN_ERR_UNEXPECTED_MESSAGE);
+    CHECK(offer(cfg, TERN_HS12_C_WAIT_KEY_EXCHANGE, TERN_HS_SERVER_HELLO_DONE, 0xc0a8, 0,
+                &dropped) != TERN_OK);
+    CHECK_INT(dropped, 0);
     tern_config_free(cfg);
 }
 

@@ -1,0 +1,61 @@
+/* The layout of struct tern_conn, shared by the files that implement the
+ * public connection API: conn.c (life cycle, receive and pull loop, timers,
+ * closing) and conn_query.c (what a connection reports). */
+#ifndef TERN_CONN_IMPL_H
+#define TERN_CONN_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tern/conn.h>
+
+#include "handshake/flight.h"
+#include "handshake/hs12.h"
+#include "record/rec12.h"
+
+/* Largest single datagram kept for sending once (an alert under any suite). */
+#define TERN_CONN_ONCE_MAX 48
+
+struct tern_conn {
+    struct tern_config *cfg;
+    uint8_t state; /* enum tern_state */
+    int error;
+    int alert_sent;
+    int alert_received;
+    unsigned warnings_in_row;
+    size_t mtu;
+    struct tern_rec12 rl;
+    struct tern_session12 sess;
+    struct tern_hs12 *hs; /* handshake-only state, NULL once it is over */
+    /* retransmission timer (RFC 6347 section 4.2.4) */
+    uint64_t deadline;
+    uint32_t timeout_ms;
+    unsigned retransmits;
+    uint64_t last_flight_ns; /* when our flight was last sent, first time or again */
+    uint64_t auth_drops_before;
+    /* Server, established: its last flight, resent when the client repeats
+     * its Finished, until the client's first data shows it arrived. */
+    struct tern_flight_final final;
+    uint16_t final_peer_seq; /* message_seq of the client's Finished */
+    uint8_t final_active;    /* still answering repeats */
+    uint8_t final_pending;   /* to be sent (first time or again) */
+    uint8_t completed;       /* the handshake completed: what it negotiated is reportable */
+    /* Calls from the connection's own callbacks (conn.h): busy while a
+     * call that may run one is under way; what a callback asked for that
+     * cannot happen under its feet is deferred until that call returns. */
+    uint8_t busy;
+    uint8_t deferred; /* TERN_CONN_DEFER_* */
+    /* a datagram to send once: final alert, close_notify, no_renegotiation */
+    uint8_t once[TERN_CONN_ONCE_MAX];
+    size_t once_len;
+    struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
+    uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
+    size_t ca_names_len;
+};
+
+/* What a callback asked for, carried out when the call that ran it returns. */
+#define TERN_CONN_DEFER_ABORT    1u
+#define TERN_CONN_DEFER_SHUTDOWN 2u
+#define TERN_CONN_DEFER_FREE     4u
+
+#endif
