@@ -1,6 +1,6 @@
 /* bench-handshake: tern's DTLS 1.2 engine, client and server configured
  * once per suite and driven through tern_conn_pull / tern_conn_receive
- * with a fixed clock. Cookies are off (tern_config_set_cookies(cfg, 0, ...))
+ * with a fixed clock. Cookies are off (tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF))
  * like the other two; the extended master secret is required by tern's
  * defaults. For the certificate suite the server holds the ECDSA chain and
  * key, and the client trusts the test root and checks the server's name
@@ -35,8 +35,6 @@ struct tn_state {
 
 /* Set while a handshake is expected to fail: nothing is printed. */
 static int g_quiet;
-
-static const uint8_t g_peer[] = {127, 0, 0, 1, 0x30, 0x39};
 
 static int tn_fail(const char *what, int rc)
 {
@@ -91,7 +89,7 @@ static struct tern_config *tn_cfg(const struct hs_suite *s, enum tern_role role)
         rc = tern_config_set_mtu(cfg, HS_MTU);
     }
     if (rc == TERN_OK && role == TERN_ROLE_SERVER) {
-        rc = tern_config_set_cookies(cfg, 0, NULL, 0);
+        rc = tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF);
     }
     if (rc != TERN_OK) {
         tern_config_free(cfg);
@@ -188,10 +186,10 @@ static int tn_pair_new(struct tn_state *st, struct tern_conn **c, struct tern_co
 {
     *c = NULL;
     *s = NULL;
-    int rc = tern_conn_new(c, st->ccfg, NULL, 0);
+    int rc = tern_conn_new(c, st->ccfg);
     if (rc == TERN_OK) {
         uint64_t t0 = srv_begin(st);
-        rc = tern_conn_new(s, st->scfg, g_peer, sizeof(g_peer));
+        rc = tern_conn_new(s, st->scfg);
         srv_end(st, t0);
     }
     if (rc == TERN_OK && st->s->cert) {

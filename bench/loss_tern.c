@@ -24,8 +24,6 @@ struct lt_pair {
     uint8_t buf[HS_DGRAM];
 };
 
-static const uint8_t g_peer[] = {127, 0, 0, 1, 0x30, 0x39};
-
 /* splitmix64: a seeded stream for the virtual-clock run. */
 static int seeded_random(void *arg, uint8_t *out, size_t len)
 {
@@ -113,9 +111,9 @@ static void *lt_pair_new(void *arg, struct ls_link *link, uint64_t now)
         return NULL;
     }
     p->link = link;
-    int rc = tern_conn_new(&p->conn[LS_CLIENT], st->cfg[LS_CLIENT], NULL, 0);
+    int rc = tern_conn_new(&p->conn[LS_CLIENT], st->cfg[LS_CLIENT]);
     if (rc == TERN_OK) {
-        rc = tern_conn_new(&p->conn[LS_SERVER], st->cfg[LS_SERVER], g_peer, sizeof(g_peer));
+        rc = tern_conn_new(&p->conn[LS_SERVER], st->cfg[LS_SERVER]);
     }
     if (rc == TERN_OK) {
         rc = tern_conn_start(p->conn[LS_CLIENT], now);

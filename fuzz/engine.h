@@ -160,7 +160,12 @@ static inline int engine_rng_fill(void *arg, uint8_t *out, size_t len)
 typedef void (*engine_sink_fn)(void *arg, const uint8_t *dgram, size_t len);
 
 struct engine {
-    struct tern_conn *conn;
+    struct tern_conn *conn; /* a server's is NULL until its gate verifies a ClientHello */
+    /* Server: the stateless cookie gate before the connection, as a real
+     * server runs it (tern_cookie_check, then tern_conn_accept), and the
+     * configuration held for the connection it may create. */
+    struct tern_cookie *gate;
+    struct tern_config *cfg;
     enum tern_role role;
     int kind;              /* enum engine_kind */
     struct engine_rng rng; /* the configuration's random generator */
@@ -213,6 +218,9 @@ static inline int engine_suite_known(int kind, uint16_t id)
 static inline void engine_check(struct engine *e)
 {
     const struct tern_conn *c = e->conn;
+    if (c == NULL) {
+        return; /* a server still at its gate: nothing exists to check */
+    }
     int s = (int)tern_conn_state(c);
     int err = tern_conn_error(c);
     switch (e->state) {
@@ -260,7 +268,7 @@ static inline void engine_check(struct engine *e)
 /* Pulls everything the connection wants sent. */
 static inline void engine_pull_all(struct engine *e)
 {
-    for (unsigned i = 0;; i++) {
+    for (unsigned i = 0; e->conn != NULL; i++) {
         ENGINE_REQUIRE(e, i < ENGINE_MAX_PULLS);
         int failed_before = e->state == TERN_STATE_FAILED;
         ptrdiff_t n = tern_conn_pull(e->conn, e->now, e->out, sizeof(e->out));
@@ -342,9 +350,6 @@ static inline int engine_config(struct tern_config **out, enum tern_role role, i
     if (rc == TERN_OK && prefs != NULL && prefs->n_groups > 0) {
         rc = tern_config_set_groups(cfg, prefs->groups, prefs->n_groups);
     }
-    if (rc == TERN_OK && role == TERN_ROLE_SERVER) {
-        rc = tern_config_set_cookies(cfg, 1, engine_cookie_secret, sizeof(engine_cookie_secret));
-    }
     if (rc == TERN_OK) {
         rc = tern_config_set_random(cfg, engine_rng_fill, rng);
     }
@@ -373,10 +378,13 @@ static inline void engine_open(struct engine *e, enum tern_role role, int kind,
     e->rng.state = role == TERN_ROLE_SERVER ? ENGINE_SEED_SERVER : ENGINE_SEED_CLIENT;
     struct tern_config *cfg = NULL;
     int rc = engine_config(&cfg, role, kind, &e->rng, prefs);
-    if (rc == TERN_OK) {
-        rc = role == TERN_ROLE_SERVER
-                 ? tern_conn_new(&e->conn, cfg, engine_peer, sizeof(engine_peer))
-                 : tern_conn_new(&e->conn, cfg, NULL, 0);
+    if (rc == TERN_OK && role == TERN_ROLE_SERVER) {
+        /* The connection comes later, from the gate's verified ClientHello. */
+        rc = tern_cookie_new(&e->gate, engine_cookie_secret, sizeof(engine_cookie_secret));
+        e->cfg = cfg;
+        cfg = NULL;
+    } else if (rc == TERN_OK) {
+        rc = tern_conn_new(&e->conn, cfg);
     }
     if (rc == TERN_OK && role == TERN_ROLE_CLIENT && kind == ENGINE_CERT) {
         rc = tern_conn_set_server_name(e->conn, ENGINE_SERVER_NAME);
@@ -386,7 +394,7 @@ static inline void engine_open(struct engine *e, enum tern_role role, int kind,
         fprintf(stderr, "engine setup failed: %s\n", tern_strerror(rc));
         abort();
     }
-    e->state = (int)tern_conn_state(e->conn);
+    e->state = TERN_STATE_IDLE;
     if (role == TERN_ROLE_CLIENT) {
         ENGINE_REQUIRE(e, tern_conn_start(e->conn, e->now) == TERN_OK);
         engine_check(e);
@@ -407,6 +415,9 @@ static inline void engine_on_data(void *arg, const uint8_t *data, size_t len)
 /* Moves the clock to the deadline (if a timer runs) and calls timeout. */
 static inline void engine_timeout(struct engine *e)
 {
+    if (e->conn == NULL) {
+        return;
+    }
     uint64_t d = tern_conn_deadline(e->conn);
     if (d != UINT64_MAX && d > e->now) {
         e->now = d;
@@ -423,6 +434,9 @@ static inline void engine_timeout(struct engine *e)
 /* Protects msg as application data; the datagram goes to the sink. */
 static inline void engine_write(struct engine *e, const void *msg, size_t len)
 {
+    if (e->conn == NULL) {
+        return;
+    }
     int before = e->state;
     ptrdiff_t n = tern_conn_write(e->conn, msg, len, e->out, sizeof(e->out));
     engine_check(e);
@@ -447,6 +461,37 @@ static inline void engine_write(struct engine *e, const void *msg, size_t len)
     engine_pull_all(e);
 }
 
+/* A server's datagram before its connection exists: the gate answers it
+ * (the HelloVerifyRequest goes to the sink), drops it, or, for a
+ * ClientHello with the right cookie, tern_conn_accept() creates the
+ * connection from it. The gate's answer is never larger than the request
+ * (RFC 6347 section 4.2.1). Returns what the connection's first receive
+ * returned, or TERN_OK. */
+static inline int engine_gate(struct engine *e, uint8_t *dgram, size_t len)
+{
+    uint8_t hvr[128];
+    size_t hvr_len = 0;
+    int v = tern_cookie_check(e->gate, dgram, len, engine_peer, sizeof(engine_peer), hvr,
+                              sizeof(hvr), &hvr_len);
+    ENGINE_REQUIRE(e, v == TERN_COOKIE_SEND || v == TERN_COOKIE_DROP || v == TERN_COOKIE_VERIFIED);
+    if (v == TERN_COOKIE_SEND) {
+        ENGINE_REQUIRE(e, hvr_len > 0 && hvr_len <= len);
+        e->sent++;
+        if (e->sink != NULL) {
+            e->sink(e->sink_arg, hvr, hvr_len);
+        }
+        return TERN_OK;
+    }
+    if (v == TERN_COOKIE_DROP) {
+        return TERN_OK;
+    }
+    int rc = tern_conn_accept(&e->conn, e->cfg, e->gate, e->now, dgram, len, engine_peer,
+                              sizeof(engine_peer));
+    ENGINE_REQUIRE(e, e->conn != NULL || rc == TERN_ERR_NOMEM);
+    e->state = TERN_STATE_IDLE;
+    return rc;
+}
+
 /* Feeds one frame: the optional timeout, the datagram (copied into a
  * buffer of its exact size, since tern decrypts in place and ASan should
  * see any over-read), the optional write, the pulls, then a clock step. */
@@ -466,7 +511,12 @@ static inline void engine_receive(struct engine *e, unsigned flags, const uint8_
     e->rx = buf;
     e->rx_len = len;
     int before = e->state;
-    int rc = tern_conn_receive(e->conn, e->now, buf, len, engine_on_data, e);
+    int rc;
+    if (e->conn == NULL) {
+        rc = engine_gate(e, buf, len);
+    } else {
+        rc = tern_conn_receive(e->conn, e->now, buf, len, engine_on_data, e);
+    }
     e->rx = NULL;
     e->rx_len = 0;
     free(buf);
@@ -510,12 +560,16 @@ static inline void engine_feed(struct engine *e, const uint8_t *data, size_t siz
 /* Runs the timer out, then frees the connection. */
 static inline void engine_close(struct engine *e)
 {
-    for (unsigned i = 0; tern_conn_deadline(e->conn) != UINT64_MAX; i++) {
+    for (unsigned i = 0; e->conn != NULL && tern_conn_deadline(e->conn) != UINT64_MAX; i++) {
         ENGINE_REQUIRE(e, i < ENGINE_MAX_TIMEOUTS);
         engine_timeout(e);
     }
     tern_conn_free(e->conn);
+    tern_cookie_free(e->gate);
+    tern_config_free(e->cfg);
     e->conn = NULL;
+    e->gate = NULL;
+    e->cfg = NULL;
 }
 
 /* Appends one frame of the framing above (no flags) to buf[*off..cap);

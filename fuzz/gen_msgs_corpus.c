@@ -72,7 +72,7 @@ static struct tern_config *config(enum tern_role role, uint16_t suite)
     if (role == TERN_ROLE_SERVER) {
         /* A hint, so that PSK servers send a ServerKeyExchange too. */
         tern_config_set_psk_hint(cfg, (const uint8_t *)"tern hint", 9);
-        tern_config_set_cookies(cfg, 0, NULL, 0);
+        tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF);
     }
     return cfg;
 }

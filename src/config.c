@@ -30,13 +30,7 @@ static int config_new(struct tern_config **out, enum tern_role role)
     cfg->timer_initial_ms = TERN_DEFAULT_TIMER_INITIAL_MS;
     cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
     cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
-    cfg->cookies = role == TERN_ROLE_SERVER;
-    int rc = tern_rng_bytes(NULL, cfg->cookie_secret, TERN_COOKIE_SECRET_LEN);
-    if (rc != TERN_OK) {
-        free(cfg);
-        return rc;
-    }
-    cfg->cookie_secret_len = TERN_COOKIE_SECRET_LEN;
+    cfg->cookie_mode = TERN_COOKIES_GATE;
     *out = cfg;
     return TERN_OK;
 }
@@ -199,27 +193,12 @@ int tern_config_set_timers(struct tern_config *cfg, uint32_t initial_ms, uint32_
     return TERN_OK;
 }
 
-static int config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
-                              size_t secret_len)
+int tern_config_set_cookie_mode(struct tern_config *cfg, enum tern_cookie_mode mode)
 {
     MUTABLE(cfg);
-    if (secret != NULL) {
-        TERN_ENSURE(secret_len >= TERN_COOKIE_SECRET_MIN && secret_len <= TERN_COOKIE_SECRET_MAX,
-                    TERN_ERR_ARG);
-        memcpy(cfg->cookie_secret, secret, secret_len);
-        cfg->cookie_secret_len = secret_len;
-    }
-    cfg->cookies = enabled ? 1 : 0;
+    TERN_ENSURE(mode == TERN_COOKIES_GATE || mode == TERN_COOKIES_INSECURE_OFF, TERN_ERR_ARG);
+    cfg->cookie_mode = (uint8_t)mode;
     return TERN_OK;
-}
-
-int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
-                            size_t secret_len)
-{
-    tern_crypto_quiet_begin();
-    int rc = config_set_cookies(cfg, enabled, secret, secret_len);
-    tern_crypto_quiet_end();
-    return rc;
 }
 
 int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)

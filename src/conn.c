@@ -9,8 +9,8 @@
 #include <tern/err.h>
 
 #include "conn_impl.h"
+#include "cookie_gate.h"
 #include "crypto/errors.h"
-#include "handshake/cookie_mac.h"
 #include "handshake/header.h"
 #include "util/alert.h"
 #include "util/ct.h"
@@ -154,13 +154,8 @@ static int leave(struct tern_conn *c, int rc)
     return rc;
 }
 
-static int conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
-                    size_t peer_len)
+static int conn_new(struct tern_conn **out, struct tern_config *cfg)
 {
-    TERN_ENSURE(out != NULL, TERN_ERR_ARG);
-    *out = NULL;
-    TERN_ENSURE(cfg != NULL && peer_len <= TERN_COOKIE_PEER_MAX, TERN_ERR_ARG);
-    TERN_ENSURE(peer != NULL || peer_len == 0, TERN_ERR_ARG);
     struct tern_conn *c = calloc(1, sizeof(*c));
     TERN_ENSURE(c != NULL, TERN_ERR_NOMEM);
     c->hs = calloc(1, sizeof(*c->hs));
@@ -169,7 +164,7 @@ static int conn_new(struct tern_conn **out, struct tern_config *cfg, const void 
         return TERN_ERR_NOMEM;
     }
     tern_rec12_init(&c->rl, TERN_DTLS12_VERSION);
-    int rc = tern_hs12_init(c->hs, cfg, &c->rl, &c->sess, peer, peer_len);
+    int rc = tern_hs12_init(c->hs, cfg, &c->rl, &c->sess);
     if (rc != TERN_OK) {
         free(c->hs);
         free(c);
@@ -186,13 +181,42 @@ static int conn_new(struct tern_conn **out, struct tern_config *cfg, const void 
     return TERN_OK;
 }
 
-int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
-                  size_t peer_len)
+int tern_conn_new(struct tern_conn **out, struct tern_config *cfg)
 {
+    TERN_ENSURE(out != NULL, TERN_ERR_ARG);
+    *out = NULL;
+    TERN_ENSURE(cfg != NULL, TERN_ERR_ARG);
+    /* DESIGN.md: a server allocates nothing for a peer before its cookie
+     * verifies; with the gate on, tern_conn_accept() is the way in. */
+    TERN_ENSURE(cfg->role == TERN_ROLE_CLIENT || cfg->cookie_mode == TERN_COOKIES_INSECURE_OFF,
+                TERN_ERR_COOKIE);
     tern_crypto_quiet_begin();
-    int rc = conn_new(out, cfg, peer, peer_len);
+    int rc = conn_new(out, cfg);
     tern_crypto_quiet_end();
     return rc;
+}
+
+static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                        tern_data_fn on_data, void *arg);
+
+int tern_conn_accept(struct tern_conn **out, struct tern_config *cfg, struct tern_cookie *gate,
+                     uint64_t now_ns, uint8_t *dgram, size_t len, const void *peer, size_t peer_len)
+{
+    TERN_ENSURE(out != NULL, TERN_ERR_ARG);
+    *out = NULL;
+    TERN_ENSURE(cfg != NULL && gate != NULL && dgram != NULL && peer != NULL, TERN_ERR_ARG);
+    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_STATE);
+    tern_crypto_quiet_begin();
+    int ok = tern_cookie_gate_verify(gate, dgram, len, peer, peer_len);
+    struct tern_conn *c = NULL;
+    int rc = ok < 0 ? ok : ok == 0 ? TERN_ERR_COOKIE : conn_new(&c, cfg);
+    tern_crypto_quiet_end();
+    TERN_TRY(rc);
+    *out = c;
+    /* The verified ClientHello starts the handshake, as any datagram
+     * would a new server connection. */
+    rc = enter(c);
+    return rc == TERN_OK ? leave(c, conn_receive(c, now_ns, dgram, len, NULL, NULL)) : rc;
 }
 
 void tern_conn_free(struct tern_conn *c)
@@ -637,13 +661,6 @@ static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
     struct tern_hs12 *hs = c->hs;
     if (hs == NULL) {
         return TERN_ERR_WANT_MORE;
-    }
-    if (hs->oneshot_len > 0) {
-        TERN_ENSURE(cap >= hs->oneshot_len, TERN_ERR_BUFFER);
-        size_t n = hs->oneshot_len;
-        memcpy(out, hs->oneshot, n);
-        hs->oneshot_len = 0;
-        return (ptrdiff_t)n;
     }
     if (tern_flight_pending(&hs->flight)) {
         TERN_ENSURE(cap >= c->mtu, TERN_ERR_BUFFER);

@@ -6,6 +6,7 @@
 
 #include <tern/err.h>
 
+#include "cookie_gate.h"
 #include "crypto/errors.h"
 #include "crypto/rng.h"
 #include "handshake/cookie_mac.h"
@@ -139,6 +140,40 @@ static int write_hvr(const struct tern_rec12_header *rec, const struct tern_hs_h
     return TERN_OK;
 }
 
+/* Whether ch carries the cookie for peer under the current or the
+ * previous secret (1 or 0, or an error); want gets the current one. */
+static int cookie_valid(struct tern_cookie *gate, const void *peer, size_t peer_len,
+                        const struct tern_client_hello *ch, uint8_t want[COOKIE_LEN])
+{
+    TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, ch, want));
+    if (ch->cookie.len != COOKIE_LEN) {
+        return 0;
+    }
+    int ok = tern_ct_equal(want, ch->cookie.p, COOKIE_LEN);
+    if (!ok && gate->previous.mac.ctx != NULL) {
+        uint8_t older[COOKIE_LEN];
+        TERN_TRY(tern_cookie_mac(&gate->previous, peer, peer_len, ch, older));
+        ok = tern_ct_equal(older, ch->cookie.p, COOKIE_LEN);
+    }
+    return ok;
+}
+
+int tern_cookie_gate_verify(struct tern_cookie *gate, const uint8_t *dgram, size_t len,
+                            const void *peer, size_t peer_len)
+{
+    TERN_ENSURE(gate != NULL && dgram != NULL && peer != NULL && peer_len > 0 &&
+                    peer_len <= PEER_MAX,
+                TERN_ERR_ARG);
+    struct tern_rec12_header rec;
+    struct tern_hs_header hs;
+    struct tern_client_hello ch;
+    if (find_client_hello(dgram, len, &rec, &hs, &ch) != TERN_OK) {
+        return 0;
+    }
+    uint8_t want[COOKIE_LEN];
+    return cookie_valid(gate, peer, peer_len, &ch, want);
+}
+
 int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len, const void *peer,
                       size_t peer_len, uint8_t *out, size_t cap, size_t *out_len)
 {
@@ -156,17 +191,10 @@ int tern_cookie_check(struct tern_cookie *gate, const uint8_t *dgram, size_t len
     /* The cookie under the current key: the one to check, and the one
      * to send when the check fails. */
     uint8_t want[COOKIE_LEN];
-    TERN_TRY(tern_cookie_mac(&gate->current, peer, peer_len, &ch, want));
-    if (ch.cookie.len == COOKIE_LEN) {
-        int ok = tern_ct_equal(want, ch.cookie.p, COOKIE_LEN);
-        if (!ok && gate->previous.mac.ctx != NULL) {
-            uint8_t older[COOKIE_LEN];
-            TERN_TRY(tern_cookie_mac(&gate->previous, peer, peer_len, &ch, older));
-            ok = tern_ct_equal(older, ch.cookie.p, COOKIE_LEN);
-        }
-        if (ok) {
-            return TERN_COOKIE_VERIFIED;
-        }
+    int ok = cookie_valid(gate, peer, peer_len, &ch, want);
+    TERN_TRY(ok);
+    if (ok) {
+        return TERN_COOKIE_VERIFIED;
     }
     /* No cookie, or a stale or forged one: answer with a fresh cookie, but
      * never with more bytes than the ClientHello's record brought

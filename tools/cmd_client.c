@@ -197,7 +197,7 @@ int cli_client(const struct cli_opts *o)
         fprintf(stderr, "tern: socket: %s\n", strerror(errno));
         goto out;
     }
-    if (tern_conn_new(&r.conn, cfg, NULL, 0) != TERN_OK) {
+    if (tern_conn_new(&r.conn, cfg) != TERN_OK) {
         goto out;
     }
     /* The certificate is checked against the name the user typed (or

@@ -61,27 +61,31 @@ static int same_peer(const struct server_run *s, const struct sockaddr_storage *
 }
 
 /* A datagram from a peer we have no session with: only a ClientHello with a
- * valid cookie (or any ClientHello with --no-cookie) creates one. Returns the
- * new connection or NULL. */
+ * valid cookie (or any ClientHello with --no-cookie) creates one, which has
+ * then taken the datagram (*taken). Returns the new connection or NULL. */
 static struct tern_conn *new_peer(struct server_run *s, uint8_t *buf, size_t len,
-                                  const struct sockaddr_storage *from, socklen_t from_len)
+                                  const struct sockaddr_storage *from, socklen_t from_len,
+                                  int *taken)
 {
-    if (s->gate != NULL) {
-        uint8_t hvr[128];
-        size_t hvr_len = 0;
-        int v = tern_cookie_check(s->gate, buf, len, from, from_len, hvr, sizeof(hvr), &hvr_len);
-        if (v == TERN_COOKIE_SEND) {
-            sendto(s->fd, hvr, hvr_len, 0, (const struct sockaddr *)from, from_len);
-            return NULL;
-        }
-        if (v != TERN_COOKIE_VERIFIED) {
-            return NULL;
-        }
-    }
     struct tern_conn *c = NULL;
-    if (tern_conn_new(&c, s->cfg, from, from_len) != TERN_OK) {
+    *taken = 0;
+    if (s->gate == NULL) {
+        return tern_conn_new(&c, s->cfg) == TERN_OK ? c : NULL;
+    }
+    uint8_t hvr[128];
+    size_t hvr_len = 0;
+    int v = tern_cookie_check(s->gate, buf, len, from, from_len, hvr, sizeof(hvr), &hvr_len);
+    if (v == TERN_COOKIE_SEND) {
+        sendto(s->fd, hvr, hvr_len, 0, (const struct sockaddr *)from, from_len);
         return NULL;
     }
+    if (v != TERN_COOKIE_VERIFIED) {
+        return NULL;
+    }
+    /* A ClientHello that fails the handshake still makes a connection, in
+     * the failed state, whose alert goes back. */
+    tern_conn_accept(&c, s->cfg, s->gate, cli_now(), buf, len, from, from_len);
+    *taken = c != NULL;
     return c;
 }
 
@@ -97,12 +101,15 @@ static void adopt(struct server_run *s, struct tern_conn *c, const struct sockad
 static void handle(struct server_run *s, uint8_t *buf, size_t len,
                    const struct sockaddr_storage *from, socklen_t from_len)
 {
+    enum tern_state before = tern_conn_state(s->conn);
+    int taken = 0;
     if (s->conn == NULL) {
-        struct tern_conn *c = new_peer(s, buf, len, from, from_len);
+        struct tern_conn *c = new_peer(s, buf, len, from, from_len, &taken);
         if (c == NULL) {
             return;
         }
         adopt(s, c, from, from_len);
+        before = TERN_STATE_IDLE;
     } else if (!same_peer(s, from, from_len)) {
         /* One peer at a time: an established session keeps the server. A
          * handshake that has not completed does not: a peer that failed it
@@ -115,15 +122,17 @@ static void handle(struct server_run *s, uint8_t *buf, size_t len,
         if (s->gate == NULL || tern_conn_state(s->conn) == TERN_STATE_ESTABLISHED) {
             return;
         }
-        struct tern_conn *c = new_peer(s, buf, len, from, from_len);
+        struct tern_conn *c = new_peer(s, buf, len, from, from_len, &taken);
         if (c == NULL) {
             return;
         }
         end_session(s, "handshake abandoned for a new peer");
         adopt(s, c, from, from_len);
+        before = TERN_STATE_IDLE;
     }
-    enum tern_state before = tern_conn_state(s->conn);
-    tern_conn_receive(s->conn, cli_now(), buf, len, on_data, s);
+    if (!taken) {
+        tern_conn_receive(s->conn, cli_now(), buf, len, on_data, s);
+    }
     cli_flush(s->conn, s->fd, (struct sockaddr *)&s->peer, s->peer_len);
     enum tern_state now = tern_conn_state(s->conn);
     if (before != TERN_STATE_ESTABLISHED && now == TERN_STATE_ESTABLISHED) {
@@ -219,9 +228,11 @@ int cli_server(const struct cli_opts *o)
         cli_configure(s.cfg, o, &keylog) < 0) {
         goto out;
     }
-    /* The gate answers new peers; connections then need no cookie of their own. */
-    tern_config_set_cookies(s.cfg, 0, NULL, 0);
-    if (!o->no_cookie && tern_cookie_new(&s.gate, NULL, 0) != TERN_OK) {
+    /* The gate answers new peers, and verified ones become connections
+     * (tern_conn_accept); --no-cookie turns that off by name. */
+    if (o->no_cookie) {
+        tern_config_set_cookie_mode(s.cfg, TERN_COOKIES_INSECURE_OFF);
+    } else if (tern_cookie_new(&s.gate, NULL, 0) != TERN_OK) {
         goto out;
     }
     s.fd = socket(addr.ss_family, SOCK_DGRAM, 0);

@@ -105,7 +105,8 @@ typedef int (*tern_random_fn)(void *arg, uint8_t *out, size_t len);
 /* Creates a configuration for role with tern's defaults: DTLS 1.2, every
  * suite tern supports that the credentials allow, groups X25519, P-256,
  * P-384, MTU 1200, timers 1 s doubling to 60 s with 6 retransmissions,
- * cookies on (servers), extended master secret required.
+ * server connections only behind a cookie gate (TERN_COOKIES_GATE),
+ * extended master secret required.
  * Errors: TERN_ERR_ARG, TERN_ERR_NOMEM. */
 TERN_API int tern_config_new(struct tern_config **out, enum tern_role role);
 
@@ -153,13 +154,27 @@ TERN_API int tern_config_set_mtu(struct tern_config *cfg, size_t mtu);
 TERN_API int tern_config_set_timers(struct tern_config *cfg, uint32_t initial_ms, uint32_t max_ms,
                                     unsigned max_retransmits);
 
-/* Servers: whether a connection answers a ClientHello without a valid
- * cookie with a HelloVerifyRequest (default on), and the cookie secret
- * (16..64 bytes; NULL for a random one). Use the same secret as a
- * standalone struct tern_cookie gate so that its cookies verify here.
- * Errors: TERN_ERR_ARG, TERN_ERR_STATE, TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
-TERN_API int tern_config_set_cookies(struct tern_config *cfg, int enabled, const uint8_t *secret,
-                                     size_t secret_len);
+/* How a server proves a client's address before it keeps any state for
+ * it (RFC 6347 section 4.2.1). */
+enum tern_cookie_mode {
+    /* The default. A stateless struct tern_cookie gate (include/tern/cookie.h)
+     * answers new peers, and a server connection is created only by
+     * tern_conn_accept(), for a ClientHello whose cookie that gate verifies;
+     * tern_conn_new() refuses a server configuration in this mode with
+     * TERN_ERR_COOKIE. Nothing is allocated for an address that has not
+     * proved it receives. */
+    TERN_COOKIES_GATE = 0,
+    /* INSECURE outside tests, benchmarks and networks where a source address
+     * cannot be forged: no cookie exchange at all. tern_conn_new() makes a
+     * server connection that takes the first ClientHello it is given, so a
+     * forged datagram costs the server a connection and draws its flight
+     * (several times larger) to the forged address. */
+    TERN_COOKIES_INSECURE_OFF = 1,
+};
+
+/* Servers: sets the cookie mode. Errors: TERN_ERR_ARG (unknown mode),
+ * TERN_ERR_STATE. */
+TERN_API int tern_config_set_cookie_mode(struct tern_config *cfg, enum tern_cookie_mode mode);
 
 /* Sets relaxation flags (enum tern_config_flag, OR-ed); replaces the
  * previous set. Errors: TERN_ERR_ARG (unknown flag), TERN_ERR_STATE. */

@@ -17,6 +17,7 @@
 #define TERN_CONN_H
 
 #include <tern/config.h>
+#include <tern/cookie.h>
 #include <tern/defs.h>
 
 #ifdef __cplusplus
@@ -41,12 +42,33 @@ enum tern_state {
  * until that buffer is reused. */
 typedef void (*tern_data_fn)(void *arg, const uint8_t *data, size_t len);
 
-/* Creates a connection with cfg (which gains a reference). peer/peer_len
- * identify the peer's address (a server binds its cookies to it; the same
- * peer must give the same bytes, padding zeroed; at most 128 bytes); a
- * client may pass NULL. Errors: TERN_ERR_ARG, TERN_ERR_NOMEM. */
-TERN_API int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, const void *peer,
-                           size_t peer_len);
+/* Creates a client connection with cfg (which gains a reference); or a
+ * server connection, but only when cfg turned cookies off by name
+ * (TERN_COOKIES_INSECURE_OFF): a server normally starts its connections
+ * with tern_conn_accept(). Errors: TERN_ERR_ARG, TERN_ERR_COOKIE (a server
+ * configuration with the cookie gate on), TERN_ERR_NOMEM. */
+TERN_API int tern_conn_new(struct tern_conn **out, struct tern_config *cfg);
+
+/* Server: creates the connection for a new peer from the datagram whose
+ * ClientHello the stateless gate verified (tern_cookie_check() returned
+ * TERN_COOKIE_VERIFIED for the same dgram and peer), and processes that
+ * datagram, as Qt's QDtls::doHandshake() does after QDtlsClientVerifier.
+ * The cookie is checked again, so no connection is ever created for an
+ * address that has not proved it receives (RFC 6347 section 4.2.1).
+ * peer/peer_len identify the peer's address exactly as given to the gate
+ * (padding zeroed; at most 128 bytes); dgram is decrypted in place as by
+ * tern_conn_receive(). The gate is used, not kept: call this on the thread
+ * that owns the gate. Then pull what the server sends.
+ * Returns TERN_OK with *out set; TERN_ERR_COOKIE when dgram does not start
+ * with a ClientHello whose cookie the gate verifies for peer (nothing is
+ * allocated: answer such datagrams with tern_cookie_check()); TERN_ERR_ARG;
+ * TERN_ERR_STATE (not a server configuration); TERN_ERR_NOMEM,
+ * TERN_ERR_CRYPTO; or the error the ClientHello failed the handshake with
+ * (no common suite, ...), in which case *out is set too, in state
+ * TERN_STATE_FAILED with its final alert to pull, and must be freed. */
+TERN_API int tern_conn_accept(struct tern_conn **out, struct tern_config *cfg,
+                              struct tern_cookie *gate, uint64_t now_ns, uint8_t *dgram, size_t len,
+                              const void *peer, size_t peer_len);
 
 /* Frees the connection (NULL is fine), wiping every key. Sends nothing:
  * call tern_conn_shutdown() first for an orderly close. */

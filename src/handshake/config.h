@@ -4,7 +4,6 @@
 #define TERN_HANDSHAKE_CONFIG_H
 
 #include <tern/config.h>
-#include <tern/cookie.h>
 
 #include "crypto/rng.h"
 #include "crypto/sig.h"
@@ -12,7 +11,6 @@
 
 #define TERN_CONFIG_MAX_SUITES    32
 #define TERN_CONFIG_MAX_GROUPS    8
-#define TERN_COOKIE_SECRET_LEN    32
 #define TERN_CONFIG_MAX_CERTS     4
 #define TERN_CONFIG_MAX_PEER_KEYS 16
 #define TERN_SPKI_MAX             1024
@@ -62,9 +60,7 @@ struct tern_config {
     uint32_t timer_initial_ms;
     uint32_t timer_max_ms;
     unsigned max_retransmits;
-    int cookies;
-    uint8_t cookie_secret[TERN_COOKIE_SECRET_MAX];
-    size_t cookie_secret_len;
+    uint8_t cookie_mode; /* enum tern_cookie_mode */
     uint32_t flags;
     tern_keylog_fn keylog;
     void *keylog_arg;

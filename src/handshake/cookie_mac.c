@@ -52,27 +52,3 @@ int tern_cookie_mac(struct tern_cookie_key *key, const void *peer, size_t peer_l
     };
     return tern_cmac_compute(&key->mac, parts, sizeof(parts) / sizeof(parts[0]), out);
 }
-
-int tern_cookie_mac_make(const uint8_t *secret, size_t secret_len, const void *peer,
-                         size_t peer_len, const struct tern_client_hello *ch,
-                         uint8_t out[TERN_COOKIE_LEN])
-{
-    TERN_ENSURE(peer_len <= TERN_COOKIE_PEER_MAX, TERN_ERR_ARG);
-    struct tern_cookie_key key;
-    memset(&key, 0, sizeof(key));
-    TERN_TRY(tern_cookie_key_init(&key, secret, secret_len));
-    int rc = tern_cookie_mac(&key, peer, peer_len, ch, out);
-    tern_cookie_key_clear(&key);
-    return rc;
-}
-
-int tern_cookie_mac_verify(const uint8_t *secret, size_t secret_len, const void *peer,
-                           size_t peer_len, const struct tern_client_hello *ch)
-{
-    if (ch->cookie.len != TERN_COOKIE_LEN) {
-        return 0;
-    }
-    uint8_t want[TERN_COOKIE_LEN];
-    TERN_TRY(tern_cookie_mac_make(secret, secret_len, peer, peer_len, ch, want));
-    return tern_ct_equal(want, ch->cookie.p, TERN_COOKIE_LEN);
-}

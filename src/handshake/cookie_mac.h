@@ -1,6 +1,5 @@
-/* The cookie of RFC 6347 section 4.2.1, shared by the stateless gate
- * (src/cookie.c) and a server connection that answers HelloVerifyRequests
- * itself. */
+/* The cookie of RFC 6347 section 4.2.1, made and checked by the stateless
+ * gate (src/cookie.c). */
 #ifndef TERN_HANDSHAKE_COOKIE_MAC_H
 #define TERN_HANDSHAKE_COOKIE_MAC_H
 
@@ -35,16 +34,5 @@ void tern_cookie_key_clear(struct tern_cookie_key *k);
  * ClientHello". Allocates nothing. Errors: TERN_ERR_STATE, TERN_ERR_CRYPTO. */
 int tern_cookie_mac(struct tern_cookie_key *key, const void *peer, size_t peer_len,
                     const struct tern_client_hello *ch, uint8_t out[TERN_COOKIE_LEN]);
-
-/* As tern_cookie_mac() with a raw secret (keyed for this one computation).
- * Returns 1 when ch carries the cookie for peer, 0 when not, or an error. */
-int tern_cookie_mac_verify(const uint8_t *secret, size_t secret_len, const void *peer,
-                           size_t peer_len, const struct tern_client_hello *ch);
-
-/* Computes the cookie for ch under a raw secret. Errors: as
- * tern_cookie_key_init(), and TERN_ERR_ARG for a peer above 128 bytes. */
-int tern_cookie_mac_make(const uint8_t *secret, size_t secret_len, const void *peer,
-                         size_t peer_len, const struct tern_client_hello *ch,
-                         uint8_t out[TERN_COOKIE_LEN]);
 
 #endif

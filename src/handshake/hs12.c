@@ -23,20 +23,15 @@
 int tern_hs12_client_start(struct tern_hs12 *hs);
 
 int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct tern_rec12 *rl,
-                   struct tern_session12 *sess, const void *peer, size_t peer_len)
+                   struct tern_session12 *sess)
 {
     memset(hs, 0, sizeof(*hs));
-    TERN_ENSURE(peer_len <= sizeof(hs->peer_addr), TERN_ERR_ARG);
     hs->cfg = cfg;
     hs->rl = rl;
     hs->sess = sess;
     hs->is_client = cfg->role == TERN_ROLE_CLIENT;
     hs->cred = -1;
     hs->state = hs->is_client ? TERN_HS12_C_START : TERN_HS12_S_WAIT_CLIENT_HELLO;
-    if (peer != NULL && peer_len > 0) {
-        memcpy(hs->peer_addr, peer, peer_len);
-        hs->peer_len = peer_len;
-    }
     tern_reasm_init(&hs->reasm, 0, MAX_MESSAGE, MAX_BUFFERED);
     int rc = tern_flight_init(&hs->flight, FLIGHT_BUFFER);
     if (rc == TERN_OK) {

@@ -98,7 +98,6 @@ struct tern_hs12 {
     size_t hint_len;
     size_t peer_point_len;
     size_t cookie_len;
-    size_t peer_len;
     size_t n_peer_schemes;
     size_t n_ignored;
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
@@ -125,7 +124,6 @@ struct tern_hs12 {
     uint8_t repeats;      /* repeats of the peer's previous flight seen (conn.c answers) */
     uint8_t last_type;    /* type of the last message taken from the peer */
     uint8_t repeat_type;  /* ... and of the one a repeat of its previous flight ends with */
-    uint8_t oneshot_len;  /* bytes in oneshot: a datagram to send once (HelloVerifyRequest) */
     /* certificates */
     uint8_t cert_requested; /* server: sent CertificateRequest; client: received one */
     uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
@@ -139,16 +137,13 @@ struct tern_hs12 {
     uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
     uint8_t peer_point[TERN_KEX_MAX_PUB_LEN];
     uint8_t cookie[255];
-    uint8_t peer_addr[128];
     char server_name[256];
-    uint8_t oneshot[80];
 };
 
-/* Sets up a handshake (allocating reassembly and flight buffers). peer is
- * the server's cookie binding (may be NULL for a client).
+/* Sets up a handshake (allocating reassembly and flight buffers).
  * Errors: TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
 int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct tern_rec12 *rl,
-                   struct tern_session12 *sess, const void *peer, size_t peer_len);
+                   struct tern_session12 *sess);
 
 /* Frees everything and wipes secrets. Safe on a zeroed struct. */
 void tern_hs12_clear(struct tern_hs12 *hs);

@@ -3,7 +3,6 @@
 
 #include <tern/err.h>
 
-#include "handshake/cookie_mac.h"
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
@@ -73,31 +72,6 @@ static const struct tern_suite *pick_suite(struct tern_hs12 *hs, const struct te
         }
         return s;
     }
-}
-
-/* Answers a ClientHello without a valid cookie with a HelloVerifyRequest,
- * sent once and not kept (RFC 6347 section 4.2.1). */
-static int send_hello_verify(struct tern_hs12 *hs, const struct tern_client_hello *ch, uint16_t seq)
-{
-    uint8_t cookie[TERN_COOKIE_LEN];
-    const struct tern_config *cfg = hs->cfg;
-    TERN_TRY(tern_cookie_mac_make(cfg->cookie_secret, cfg->cookie_secret_len, hs->peer_addr,
-                                  hs->peer_len, ch, cookie));
-    uint8_t msg[TERN_HS_HEADER_LEN + 3 + TERN_COOKIE_LEN];
-    struct tern_writer w;
-    tern_w_init(&w, msg, sizeof(msg));
-    struct tern_hs_header h = {TERN_HS_HELLO_VERIFY_REQUEST, 3 + TERN_COOKIE_LEN, seq, 0,
-                               3 + TERN_COOKIE_LEN};
-    tern_hs_header_write(&w, &h);
-    tern_hello_verify_write(&w, cookie, sizeof(cookie));
-    TERN_TRY(tern_w_finish(&w));
-    ptrdiff_t n = tern_rec12_write_copy(hs->rl, 0, TERN_CT_HANDSHAKE, msg, w.len, hs->oneshot,
-                                        sizeof(hs->oneshot));
-    if (n < 0) {
-        return (int)n;
-    }
-    hs->oneshot_len = (uint8_t)n;
-    return TERN_OK;
 }
 
 static int check_client_extensions(struct tern_hs12 *hs, const struct tern_client_hello *ch,
@@ -179,15 +153,9 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     struct tern_client_hello ch;
     TERN_TRY(tern_client_hello_parse(body, &ch));
     TERN_TRY(tern_exts_check_bodies(&ch.exts, TERN_EXT_IN_CLIENT_HELLO));
-    if (hs->cfg->cookies) {
-        int ok = tern_cookie_mac_verify(hs->cfg->cookie_secret, hs->cfg->cookie_secret_len,
-                                        hs->peer_addr, hs->peer_len, &ch);
-        TERN_TRY(ok);
-        if (!ok) {
-            TERN_TRY(send_hello_verify(hs, &ch, seq));
-            return TERN_HS12_STAY;
-        }
-    }
+    /* The cookie (RFC 6347 section 4.2.1) was checked before this
+     * connection existed: by the stateless gate in tern_conn_accept(), or
+     * not at all when the configuration turned cookies off by name. */
     /* DTLS versions count down: 0xfefd (1.2) is above 0xfeff (1.0). A
      * client that offers nothing as new as 1.2 gets protocol_version (RFC
      * 5246 appendix E.1). */

@@ -47,7 +47,7 @@ struct tern_config *adv_psk_config(enum tern_role role, struct adv_rng *rng, int
         CHECK_INT(tern_config_set_random(cfg, adv_rng_fill, rng), TERN_OK);
     }
     if (role == TERN_ROLE_SERVER && !cookies) {
-        CHECK_INT(tern_config_set_cookies(cfg, 0, NULL, 0), TERN_OK);
+        CHECK_INT(tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     }
     return cfg;
 }
@@ -55,7 +55,7 @@ struct tern_config *adv_psk_config(enum tern_role role, struct adv_rng *rng, int
 struct tern_conn *adv_server(struct tern_config *cfg)
 {
     struct tern_conn *c = NULL;
-    CHECK_INT(tern_conn_new(&c, cfg, adv_peer, sizeof(adv_peer)), TERN_OK);
+    CHECK_INT(tern_conn_new(&c, cfg), TERN_OK);
     tern_config_free(cfg);
     if (c == NULL) {
         abort();
@@ -66,7 +66,7 @@ struct tern_conn *adv_server(struct tern_config *cfg)
 struct tern_conn *adv_client(struct tern_config *cfg, uint8_t *ch, size_t *ch_len)
 {
     struct tern_conn *c = NULL;
-    CHECK_INT(tern_conn_new(&c, cfg, NULL, 0), TERN_OK);
+    CHECK_INT(tern_conn_new(&c, cfg), TERN_OK);
     tern_config_free(cfg);
     if (c == NULL) {
         abort();

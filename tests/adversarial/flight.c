@@ -88,7 +88,7 @@ static void ecdsa_mutual_configs(struct tern_config **cc, struct tern_config **s
               TERN_OK);
     CHECK_INT(tern_config_add_trust_file(*sc, pki("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(*sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
-    CHECK_INT(tern_config_set_cookies(*sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
 }
 
@@ -100,7 +100,7 @@ static void rsa_configs(struct tern_config **cc, struct tern_config **sc)
     CHECK_INT(tern_config_new(sc, TERN_ROLE_SERVER), TERN_OK);
     CHECK_INT(tern_config_add_certificate_files(*sc, pki("server-rsa.pem"), pki("server-rsa.key")),
               TERN_OK);
-    CHECK_INT(tern_config_set_cookies(*sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
 }
 
@@ -112,7 +112,7 @@ static void rpk_configs(struct tern_config **cc, struct tern_config **sc)
     CHECK_INT(tern_config_add_peer_key_file(*sc, pki("rpk-ed25519.pub")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(*sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     CHECK_INT(tern_config_set_suites(*sc, &suite, 1), TERN_OK);
-    CHECK_INT(tern_config_set_cookies(*sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
     CHECK_INT(tern_config_new(cc, TERN_ROLE_CLIENT), TERN_OK);
     CHECK_INT(tern_config_add_peer_key_file(*cc, pki("rpk-ec.pub")), TERN_OK);
@@ -349,8 +349,11 @@ static void run_failing(struct scenario *s, struct edit *e, struct tally *t, uns
     if (e->applied && tern_conn_error(rx) == TERN_ERR_UNEXPECTED_MESSAGE) {
         t->unexpected_message++;
     }
-    if (e->applied && tern_conn_dropped_by(rx, TERN_DROP_UNEXPECTED) > 0 &&
-        cs == TERN_STATE_ESTABLISHED && ss == TERN_STATE_ESTABLISHED) {
+    /* Before the server connection exists its gate drops what is no
+     * ClientHello. */
+    uint64_t dropped =
+        tern_conn_dropped_by(rx, TERN_DROP_UNEXPECTED) + (e->from_client ? p.gate_dropped : 0);
+    if (e->applied && dropped > 0 && cs == TERN_STATE_ESTABLISHED && ss == TERN_STATE_ESTABLISHED) {
         t->dropped_unexpected++;
     }
     pair_free(&p);

@@ -85,7 +85,7 @@ static int op_config(void)
     struct tern_config *cfg = NULL;
     int rc = tern_config_new(&cfg, TERN_ROLE_SERVER);
     if (rc == TERN_OK) {
-        rc = tern_config_set_cookies(cfg, 1, NULL, 0);
+        rc = tern_config_set_cookie_mode(cfg, TERN_COOKIES_GATE);
     }
     tern_config_free(cfg);
     return rc;
@@ -190,7 +190,7 @@ static int op_conn(void)
     CHECK_INT(tern_config_set_psk(cfg, id, 2, key, 16), TERN_OK);
     alloc_fail_nth(g_arm);
     struct tern_conn *c = NULL;
-    int rc = tern_conn_new(&c, cfg, NULL, 0);
+    int rc = tern_conn_new(&c, cfg);
     if (rc == TERN_OK) {
         rc = tern_conn_start(c, 0);
     }

@@ -47,7 +47,7 @@ static void config_setters_refuse_null(void)
     CHECK_INT(tern_config_set_psk_server_cb(NULL, NULL, NULL), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_mtu(NULL, 1200), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_timers(NULL, 100, 200, 3), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_cookies(NULL, 1, NULL, 0), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_cookie_mode(NULL, TERN_COOKIES_GATE), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_flags(NULL, 0), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_keylog(NULL, NULL, NULL), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_random(NULL, NULL, NULL), TERN_ERR_ARG);
@@ -162,10 +162,9 @@ static void config_wrong_role(void)
     CHECK_INT(tern_config_set_psk_hint(server, long_hint, sizeof(long_hint)), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_psk_hint(server, NULL, 0), TERN_OK);
     CHECK_INT(tern_config_set_psk_hint(server, g_id, 2), TERN_OK);
-    CHECK_INT(tern_config_set_cookies(server, 1, g_secret, 15), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_cookies(server, 1, g_secret, 65), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_cookies(server, 1, g_secret, sizeof(g_secret)), TERN_OK);
-    CHECK_INT(tern_config_set_cookies(server, 1, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(server, (enum tern_cookie_mode)2), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_cookie_mode(server, TERN_COOKIES_INSECURE_OFF), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(server, TERN_COOKIES_GATE), TERN_OK);
     tern_config_free(client);
     tern_config_free(server);
 }
@@ -176,7 +175,7 @@ static void config_frozen_once_used(void)
     struct tern_config *cfg = config(TERN_ROLE_CLIENT);
     CHECK_INT(tern_config_set_psk(cfg, g_id, 2, g_key, 16), TERN_OK);
     struct tern_conn *c = NULL;
-    CHECK_INT(tern_conn_new(&c, cfg, NULL, 0), TERN_OK);
+    CHECK_INT(tern_conn_new(&c, cfg), TERN_OK);
     uint16_t suite = 0xc0a8;
     uint16_t group = 29;
     CHECK_INT(tern_config_set_suites(cfg, &suite, 1), TERN_ERR_STATE);
@@ -208,8 +207,9 @@ static void config_frozen_once_used(void)
     tern_conn_free(c);
 
     struct tern_config *server = config(TERN_ROLE_SERVER);
-    CHECK_INT(tern_conn_new(&c, server, g_id, 2), TERN_OK);
-    CHECK_INT(tern_config_set_cookies(server, 0, NULL, 0), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_cookie_mode(server, TERN_COOKIES_INSECURE_OFF), TERN_OK);
+    CHECK_INT(tern_conn_new(&c, server), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(server, TERN_COOKIES_GATE), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_client_auth(server, TERN_CLIENT_AUTH_NONE), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_psk_server_cb(server, server_psk, NULL), TERN_ERR_STATE);
     tern_conn_free(c);
@@ -258,10 +258,11 @@ static struct tern_conn *psk_conn(enum tern_role role)
 {
     struct tern_config *cfg = config(role);
     CHECK_INT(tern_config_set_psk(cfg, g_id, 2, g_key, 16), TERN_OK);
+    if (role == TERN_ROLE_SERVER) {
+        CHECK_INT(tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF), TERN_OK);
+    }
     struct tern_conn *c = NULL;
-    CHECK_INT(tern_conn_new(&c, cfg, role == TERN_ROLE_SERVER ? g_id : NULL,
-                            role == TERN_ROLE_SERVER ? 2 : 0),
-              TERN_OK);
+    CHECK_INT(tern_conn_new(&c, cfg), TERN_OK);
     tern_config_free(cfg);
     return c;
 }
@@ -273,12 +274,33 @@ static void conn_refuses_null(void)
     uint8_t buf[64];
     size_t len = 7;
     struct tern_verify_error e = {TERN_VERIFY_EXPIRED, 0};
-    CHECK_INT(tern_conn_new(NULL, cfg, NULL, 0), TERN_ERR_ARG);
-    CHECK_INT(tern_conn_new(&c, NULL, NULL, 0), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_new(NULL, cfg), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_new(&c, NULL), TERN_ERR_ARG);
     CHECK(c == NULL);
-    CHECK_INT(tern_conn_new(&c, cfg, NULL, 4), TERN_ERR_ARG);
-    CHECK_INT(tern_conn_new(&c, cfg, buf, 129), TERN_ERR_ARG);
     tern_config_free(cfg);
+    /* A server configuration behind the gate (the default) makes no
+     * connection without a verified cookie. */
+    struct tern_config *server = config(TERN_ROLE_SERVER);
+    c = (struct tern_conn *)&c;
+    CHECK_INT(tern_conn_new(&c, server), TERN_ERR_COOKIE);
+    CHECK(c == NULL);
+    struct tern_cookie *gate = NULL;
+    CHECK_INT(tern_cookie_new(&gate, g_secret, sizeof(g_secret)), TERN_OK);
+    uint8_t d[64] = {22, 0xfe, 0xfd};
+    CHECK_INT(tern_conn_accept(NULL, server, gate, 0, d, sizeof(d), g_id, 2), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, NULL, gate, 0, d, sizeof(d), g_id, 2), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, NULL, 0, d, sizeof(d), g_id, 2), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, gate, 0, NULL, 3, g_id, 2), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, gate, 0, d, sizeof(d), NULL, 2), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, gate, 0, d, sizeof(d), g_id, 0), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, gate, 0, d, sizeof(d), buf, 129), TERN_ERR_ARG);
+    CHECK_INT(tern_conn_accept(&c, server, gate, 0, d, sizeof(d), g_id, 2), TERN_ERR_COOKIE);
+    CHECK(c == NULL);
+    cfg = config(TERN_ROLE_CLIENT);
+    CHECK_INT(tern_conn_accept(&c, cfg, gate, 0, d, sizeof(d), g_id, 2), TERN_ERR_STATE);
+    tern_config_free(cfg);
+    tern_cookie_free(gate);
+    tern_config_free(server);
     tern_conn_free(NULL);
     CHECK_INT(tern_conn_set_server_name(NULL, "x"), TERN_ERR_ARG);
     CHECK_INT(tern_conn_set_mtu(NULL, 1200), TERN_ERR_ARG);

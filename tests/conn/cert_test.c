@@ -425,7 +425,7 @@ static void bad_signatures(void)
     struct pair p;
     struct tern_config *cc = client_cfg();
     struct tern_config *sc = server_cfg("server-ec", 0xc02b);
-    CHECK_INT(tern_config_set_cookies(sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     CHECK_INT(pair_init_named(&p, cc, sc, 31, "localhost"), TERN_OK);
     tern_config_free(cc);
     tern_config_free(sc);
@@ -442,7 +442,7 @@ static void bad_signatures(void)
     CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
               TERN_OK);
     sc = auth_server(TERN_CLIENT_AUTH_REQUIRE);
-    CHECK_INT(tern_config_set_cookies(sc, 0, NULL, 0), TERN_OK);
+    CHECK_INT(tern_config_set_cookie_mode(sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     CHECK_INT(pair_init_named(&p, cc, sc, 32, "localhost"), TERN_OK);
     tern_config_free(cc);
     tern_config_free(sc);

@@ -15,7 +15,9 @@ static struct tern_config *make_cfg(enum tern_role role, uint16_t suite, int coo
     CHECK_INT(tern_config_set_psk(cfg, g_id, sizeof(g_id) - 1, g_key, sizeof(g_key)), TERN_OK);
     CHECK_INT(tern_config_set_suites(cfg, &suite, 1), TERN_OK);
     if (role == TERN_ROLE_SERVER) {
-        CHECK_INT(tern_config_set_cookies(cfg, cookies, NULL, 0), TERN_OK);
+        CHECK_INT(tern_config_set_cookie_mode(cfg, cookies ? TERN_COOKIES_GATE
+                                                           : TERN_COOKIES_INSECURE_OFF),
+                  TERN_OK);
     }
     return cfg;
 }

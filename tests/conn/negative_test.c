@@ -12,7 +12,6 @@
 
 static const uint8_t g_id[] = "neg";
 static const uint8_t g_key[16] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
-static const uint8_t g_peer[] = {10, 0, 0, 7, 0x12, 0x34};
 
 static struct tern_config *make_cfg(enum tern_role role, uint32_t flags)
 {
@@ -21,7 +20,7 @@ static struct tern_config *make_cfg(enum tern_role role, uint32_t flags)
     CHECK_INT(tern_config_set_psk(cfg, g_id, sizeof(g_id) - 1, g_key, sizeof(g_key)), TERN_OK);
     CHECK_INT(tern_config_set_flags(cfg, flags), TERN_OK);
     if (role == TERN_ROLE_SERVER) {
-        CHECK_INT(tern_config_set_cookies(cfg, 0, NULL, 0), TERN_OK);
+        CHECK_INT(tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     }
     return cfg;
 }
@@ -30,7 +29,7 @@ static struct tern_conn *make_conn(enum tern_role role, uint32_t flags)
 {
     struct tern_config *cfg = make_cfg(role, flags);
     struct tern_conn *c = NULL;
-    CHECK_INT(tern_conn_new(&c, cfg, g_peer, sizeof(g_peer)), TERN_OK);
+    CHECK_INT(tern_conn_new(&c, cfg), TERN_OK);
     tern_config_free(cfg);
     if (role == TERN_ROLE_CLIENT) {
         CHECK_INT(tern_conn_start(c, 0), TERN_OK);

@@ -3,6 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handshake/config.h"
+
+const uint8_t pair_peer[6] = {127, 0, 0, 1, 0x30, 0x39};
+static const uint8_t g_gate_secret[32] = {'p', 'a', 'i', 'r', '-', 'g', 'a', 't', 'e'};
+
 static uint64_t next_rand(struct pair *p)
 {
     /* xorshift64*: a small deterministic generator for the link only */
@@ -47,10 +52,16 @@ int pair_init_named(struct pair *p, struct tern_config *client_cfg, struct tern_
     memset(p, 0, sizeof(*p));
     p->rng = seed * 2 + 1;
     p->now = UINT64_C(1000000000);
-    static const uint8_t peer[] = {127, 0, 0, 1, 0x30, 0x39};
-    int rc = tern_conn_new(&p->client, client_cfg, NULL, 0);
+    int rc = tern_conn_new(&p->client, client_cfg);
     if (rc == 0) {
-        rc = tern_conn_new(&p->server, server_cfg, peer, sizeof(peer));
+        rc = tern_conn_new(&p->server, server_cfg);
+    }
+    if (rc == TERN_ERR_COOKIE) {
+        rc = tern_cookie_new(&p->gate, g_gate_secret, sizeof(g_gate_secret));
+        if (rc == 0) {
+            tern_config_ref(server_cfg);
+            p->server_cfg = server_cfg;
+        }
     }
     if (rc == 0 && server_name != NULL) {
         rc = tern_conn_set_server_name(p->client, server_name);
@@ -65,8 +76,12 @@ void pair_free(struct pair *p)
 {
     tern_conn_free(p->client);
     tern_conn_free(p->server);
+    tern_cookie_free(p->gate);
+    tern_config_free(p->server_cfg);
     p->client = NULL;
     p->server = NULL;
+    p->gate = NULL;
+    p->server_cfg = NULL;
 }
 
 static void enqueue(struct pair *p, struct link_queue *q, const uint8_t *d, size_t len)
@@ -113,6 +128,24 @@ void pair_flush(struct pair *p, struct tern_conn *from, struct link_queue *q)
     }
 }
 
+/* Before the server connection exists: the gate answers, or the verified
+ * ClientHello becomes the server connection. */
+static void to_gate(struct pair *p, uint8_t *d, size_t len)
+{
+    uint8_t hvr[128];
+    size_t hvr_len = 0;
+    int v = tern_cookie_check(p->gate, d, len, pair_peer, sizeof(pair_peer), hvr, sizeof(hvr),
+                              &hvr_len);
+    if (v == TERN_COOKIE_SEND) {
+        enqueue(p, &p->to_client, hvr, hvr_len);
+    } else if (v == TERN_COOKIE_VERIFIED) {
+        tern_conn_accept(&p->server, p->server_cfg, p->gate, p->now, d, len, pair_peer,
+                         sizeof(pair_peer));
+    } else {
+        p->gate_dropped++;
+    }
+}
+
 void pair_deliver(struct pair *p, struct link_queue *q, struct tern_conn *to, int to_client)
 {
     size_t n = q->n;
@@ -120,6 +153,11 @@ void pair_deliver(struct pair *p, struct link_queue *q, struct tern_conn *to, in
     static struct link_dgram batch[PAIR_QUEUE];
     memcpy(batch, q->q, n * sizeof(batch[0]));
     for (size_t i = 0; i < n; i++) {
+        if (!to_client && p->server == NULL && p->gate != NULL) {
+            to_gate(p, batch[i].data, batch[i].len);
+            to = p->server;
+            continue;
+        }
         tern_conn_receive(to, p->now, batch[i].data, batch[i].len,
                           to_client ? on_client_data : on_server_data, p);
     }
@@ -135,10 +173,14 @@ int pair_handshake(struct pair *p, unsigned max_steps)
 {
     for (unsigned step = 0; step < max_steps; step++) {
         pair_flush(p, p->client, &p->to_server);
-        pair_flush(p, p->server, &p->to_client);
+        if (p->server != NULL) {
+            pair_flush(p, p->server, &p->to_client);
+        }
         if (p->to_server.n == 0 && p->to_client.n == 0) {
             enum tern_state cs = tern_conn_state(p->client);
-            enum tern_state ss = tern_conn_state(p->server);
+            /* No server connection yet: still at the gate. */
+            enum tern_state ss =
+                p->server != NULL ? tern_conn_state(p->server) : TERN_STATE_HANDSHAKING;
             if ((settled(cs) && settled(ss)) || cs == TERN_STATE_PEER_VERIFY_ERROR ||
                 ss == TERN_STATE_PEER_VERIFY_ERROR) {
                 break; /* a paused side waits for the test's decision */
@@ -154,7 +196,9 @@ int pair_handshake(struct pair *p, unsigned max_steps)
                 p->now = d;
             }
             tern_conn_timeout(p->client, p->now);
-            tern_conn_timeout(p->server, p->now);
+            if (p->server != NULL) {
+                tern_conn_timeout(p->server, p->now);
+            }
             continue;
         }
         pair_deliver(p, &p->to_server, p->server, 0);

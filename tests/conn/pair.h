@@ -31,7 +31,14 @@ struct link_faults {
 
 struct pair {
     struct tern_conn *client;
-    struct tern_conn *server;
+    struct tern_conn *server; /* NULL until the gate verifies a ClientHello (gate mode) */
+    /* A server configuration with the cookie gate on (tern's default) is
+     * served as an application would: the gate answers the client's
+     * datagrams until one verifies, and tern_conn_accept() creates the
+     * server connection from it. NULL with cookies turned off. */
+    struct tern_cookie *gate;
+    struct tern_config *server_cfg; /* a reference held until the server exists */
+    unsigned gate_dropped;          /* datagrams the gate dropped (TERN_COOKIE_DROP) */
     struct link_queue to_server;
     struct link_queue to_client;
     struct link_faults faults;
@@ -50,7 +57,11 @@ struct pair {
     size_t server_got_len;
 };
 
-/* Sets up a pair with a client and a server made from the two configs. */
+/* The server's view of the client's address (bound into its cookies). */
+extern const uint8_t pair_peer[6];
+
+/* Sets up a pair with a client and a server made from the two configs (the
+ * server behind a cookie gate when its configuration asks for one). */
 int pair_init(struct pair *p, struct tern_config *client_cfg, struct tern_config *server_cfg,
               uint64_t seed);
 
