@@ -155,13 +155,18 @@ static int dispatch(struct tern_hs12 *hs, uint16_t msg, struct tern_reader body,
 
 /* Until a ClientHello is accepted a server keeps nothing: it takes the
  * ClientHello at whatever message_seq it carries (0, or 1 after a stateless
- * cookie exchange, RFC 6347 section 4.2.2), and a repeated ClientHello (its
- * HelloVerifyRequest was lost) is answered again rather than seen as old. */
+ * cookie exchange, RFC 6347 section 4.2.2). A ClientHello fragment with
+ * another message_seq than the one being built starts afresh from it
+ * (newest wins, as for any conflict): a forged fragment with a far
+ * message_seq must not make the server deaf to the real ClientHello. */
 static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *h)
 {
     if (!hs->is_client && hs->state == TERN_HS12_S_WAIT_CLIENT_HELLO &&
         h->type == TERN_HS_CLIENT_HELLO && h->message_seq != hs->reasm.next_seq &&
-        h->message_seq < 16 && hs->reasm.buffered == 0) {
+        h->message_seq < 16) {
+        if (hs->reasm.buffered > 0) {
+            count_drop(hs, TERN_DROP_CONFLICT);
+        }
         tern_reasm_clear(&hs->reasm);
         tern_reasm_init(&hs->reasm, h->message_seq, MAX_MESSAGE, MAX_BUFFERED);
     }

@@ -15,6 +15,16 @@ const uint8_t adv_psk_key[16] = {0xad, 0x7e, 0x25, 0xa1, 0x1c, 0x5e, 0xed, 0x00,
                                  0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
 const uint8_t adv_peer[6] = {192, 0, 2, 7, 0x12, 0x34};
 
+const char *adv_pki(const char *name)
+{
+    static char buf[4][1024];
+    static int next;
+    const char *dir = getenv("TERN_PKI_DIR");
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
+    return p;
+}
+
 int adv_rng_fill(void *arg, uint8_t *out, size_t len)
 {
     struct adv_rng *r = arg;

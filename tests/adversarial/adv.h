@@ -29,6 +29,10 @@ extern const uint8_t adv_peer[6];
 
 #define ADV_DGRAM 2048
 
+/* The path of a file of the test PKI (tests/pki/make_pki.sh, in
+ * $TERN_PKI_DIR); valid until the fourth call after it. */
+const char *adv_pki(const char *name);
+
 /* A seeded generator for a configuration's randomness, so that every run
  * of a case sends the same bytes. */
 struct adv_rng {

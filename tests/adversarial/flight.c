@@ -47,15 +47,7 @@ static void scenario_release(struct scenario *s)
 static struct adv_rng g_rc;
 static struct adv_rng g_rs;
 
-static char *pki(const char *name)
-{
-    static char buf[4][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
-}
+#define pki adv_pki
 
 static void fast(struct tern_config *cfg, struct adv_rng *rng)
 {
