@@ -76,7 +76,8 @@ struct tern_conn;
  * handshake when the peer's chain has problems, with every reason found.
  * The chain can be read with tern_conn_peer_certificate(). Returns 1 to
  * accept the certificate anyway, 0 to refuse it (the handshake then fails
- * with the alert that fits the first reason). */
+ * with the alert that fits the first reason). It may abort or shut down
+ * the connection; conn.h says which calls a callback may make. */
 typedef int (*tern_verify_fn)(void *arg, struct tern_conn *conn,
                               const struct tern_verify_error *errs, size_t n);
 

@@ -12,7 +12,20 @@
  * runs and frees it when the handshake ends; after that it allocates
  * nothing. Received application data is decrypted in place in the caller's
  * datagram buffer and handed out as pointers into it. The first fatal error
- * is sticky: every later call returns it, and key material is wiped. */
+ * is sticky: every later call returns it, and key material is wiped.
+ *
+ * Calls from callbacks: the callbacks a connection runs (the certificate
+ * decision, the PSK callbacks, the key log, the random generator, and the
+ * data callback of tern_conn_receive()) may call on that connection every
+ * getter (state, error, alerts, version, suite, PSK identity, exporter,
+ * verification errors, peer certificate, accepted CAs, drop counters,
+ * deadline), tern_conn_write() and tern_conn_set_mtu(). tern_conn_abort(),
+ * tern_conn_shutdown() and tern_conn_free() are recorded and carried out
+ * when the call that ran the callback returns: the handshake stops at its
+ * next step and no later record of the datagram is handed out; after a
+ * free, the caller must not touch the connection once that call returned.
+ * tern_conn_receive(), tern_conn_pull(), tern_conn_timeout(),
+ * tern_conn_start() and tern_conn_resume() return TERN_ERR_REENTRANT. */
 #ifndef TERN_CONN_H
 #define TERN_CONN_H
 
