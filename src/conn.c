@@ -63,14 +63,15 @@ static void queue_alert(struct tern_conn *c, uint8_t level, uint8_t desc)
     }
 }
 
-/* The first fatal error sticks: the alert it calls for is queued, then
- * every key is wiped (STYLE.md convention 3). */
-static int fail(struct tern_conn *c, int err)
+/* The first fatal error sticks: the alert that alert_err calls for
+ * (normally err's own) is queued, then every key is wiped (STYLE.md
+ * convention 3). */
+static int fail_as(struct tern_conn *c, int err, int alert_err)
 {
     if (c->state == TERN_STATE_FAILED) {
         return c->error;
     }
-    int alert = tern_err_alert(err);
+    int alert = tern_err_alert(alert_err);
     if (alert >= 0 && err != TERN_ERR_PEER_ALERT) {
         queue_alert(c, ALERT_FATAL, (uint8_t)alert);
     }
@@ -78,6 +79,11 @@ static int fail(struct tern_conn *c, int err)
     c->state = TERN_STATE_FAILED;
     wipe_keys(c);
     return err;
+}
+
+static int fail(struct tern_conn *c, int err)
+{
+    return fail_as(c, err, err);
 }
 
 /* Sends close_notify (RFC 5246 section 7.2.1: after it nothing else is
@@ -705,6 +711,11 @@ static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
          * sides derived different keys: most often different PSKs. */
         int err = c->rl.drops[TERN_DROP_AUTH] > c->auth_drops_before ? TERN_ERR_BAD_FINISHED
                                                                      : TERN_ERR_TIMEOUT;
+        /* An unknown PSK identity ends like a wrong key on the wire (the
+         * same alert), and says what it was here. */
+        if (err == TERN_ERR_BAD_FINISHED && c->hs->psk_unknown) {
+            return fail_as(c, TERN_ERR_UNKNOWN_PSK_IDENTITY, err);
+        }
         return fail(c, err);
     }
     c->retransmits++;

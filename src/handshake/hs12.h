@@ -129,6 +129,8 @@ struct tern_hs12 {
     uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
     uint8_t paused;         /* stopped on verification problems */
     uint8_t aborted;        /* the application aborted from a callback: stop at once */
+    uint8_t psk_unknown;    /* server: the client's PSK identity is unknown (a random key
+                               stands in for it) */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
     uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
     uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */

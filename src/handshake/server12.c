@@ -319,24 +319,34 @@ static int send_hello_flight(struct tern_hs12 *hs)
     return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
 }
 
-/* Looks the identity up; the key goes to hs->psk_key. */
+/* Looks the identity up; the key goes to hs->psk_key. An unknown identity
+ * is not revealed (RFC 4279 section 2 allows it): the handshake goes on
+ * with a random key, so that it fails exactly as a known identity with the
+ * wrong key does, at the client's Finished. hs->psk_unknown remembers why,
+ * for this side's own error. */
 static int find_psk(struct tern_hs12 *hs, struct tern_reader identity)
 {
     const struct tern_config *cfg = hs->cfg;
+    int known;
     if (cfg->psk_server != NULL) {
         size_t key_len = TERN_PSK_KEY_MAX_LEN;
         int rc =
             cfg->psk_server(cfg->psk_server_arg, identity.p, identity.len, hs->psk_key, &key_len);
-        TERN_ENSURE(rc >= 0 && key_len > 0 && key_len <= TERN_PSK_KEY_MAX_LEN,
-                    TERN_ERR_UNKNOWN_PSK_IDENTITY);
-        hs->psk_key_len = key_len;
-        return TERN_OK;
+        known = rc >= 0 && key_len > 0 && key_len <= TERN_PSK_KEY_MAX_LEN;
+        hs->psk_key_len = known ? key_len : 0;
+    } else {
+        known = cfg->psk_key_len > 0 && identity.len == cfg->psk_identity_len &&
+                tern_ct_equal(identity.p, cfg->psk_identity, identity.len);
+        if (known) {
+            memcpy(hs->psk_key, cfg->psk_key, cfg->psk_key_len);
+            hs->psk_key_len = cfg->psk_key_len;
+        }
     }
-    TERN_ENSURE(cfg->psk_key_len > 0 && identity.len == cfg->psk_identity_len &&
-                    tern_ct_equal(identity.p, cfg->psk_identity, identity.len),
-                TERN_ERR_UNKNOWN_PSK_IDENTITY);
-    memcpy(hs->psk_key, cfg->psk_key, cfg->psk_key_len);
-    hs->psk_key_len = cfg->psk_key_len;
+    if (!known) {
+        hs->psk_unknown = 1;
+        hs->psk_key_len = 32;
+        return tern_hs12_random(hs, hs->psk_key, hs->psk_key_len);
+    }
     return TERN_OK;
 }
 
