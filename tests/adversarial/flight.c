@@ -237,6 +237,7 @@ struct tally {
     unsigned both_established;
     unsigned failed_by_err[64]; /* index -err */
     unsigned unexpected_message;
+    unsigned no_server;          /* runs that ended before the gate let a ClientHello through */
     unsigned dropped_unexpected; /* runs where the edited datagram's receiver dropped a message
                                     as unexpected and both sides still got established */
 };
@@ -252,7 +253,9 @@ static void check_failed_side(struct tern_conn *c, const char *who, const struct
 {
     int err = tern_conn_error(c);
     int ok = err < 0 && strcmp(tern_strerror(err), "unknown error") != 0;
-    int want = tern_err_alert(err);
+    /* An unknown PSK identity fails, on the wire, as a wrong key does
+     * (RFC 4279 section 2: not revealed). */
+    int want = tern_err_alert(err == TERN_ERR_UNKNOWN_PSK_IDENTITY ? TERN_ERR_BAD_FINISHED : err);
     if (err != TERN_ERR_PEER_ALERT && want >= 0) {
         ok = ok && tern_conn_alert_sent(c) == want;
     }
@@ -319,7 +322,11 @@ static void run_failing(struct scenario *s, struct edit *e, struct tally *t, uns
         int err = -tern_conn_error(p.client);
         t->failed_by_err[err > 0 && err < 64 ? err : 0]++;
     }
-    if (ss == TERN_STATE_FAILED) {
+    if (p.server == NULL) {
+        /* The client gave up before its ClientHello passed the gate: no
+         * server connection was ever made. */
+        t->no_server++;
+    } else if (ss == TERN_STATE_FAILED) {
         check_failed_side(p.server, "server", e);
         int err = -tern_conn_error(p.server);
         t->failed_by_err[err > 0 && err < 64 ? err : 0]++;
@@ -379,6 +386,9 @@ static void print_tally(const char *what, const struct scenario *s, const struct
 {
     printf("  %s %s: %u runs (%u edited), %u established", what, s->name, t->runs, t->applied,
            t->both_established);
+    if (t->no_server > 0) {
+        printf(", %u ended at the cookie gate", t->no_server);
+    }
     for (int i = 1; i < 64; i++) {
         if (t->failed_by_err[i] > 0) {
             printf(", %u %s", t->failed_by_err[i], tern_strerror(-i));
