@@ -47,7 +47,8 @@ enum tern_config_flag {
      * (RFC 7627). Without it tern refuses such peers. */
     TERN_FLAG_ALLOW_NO_EMS = 1u << 0,
     /* INSECURE, for tests only: accept the peer's certificate whatever
-     * verification finds (the reasons are still recorded and readable). */
+     * verification finds (the reasons are still recorded and readable),
+     * even more problems than the list holds. */
     TERN_FLAG_INSECURE_NO_VERIFY = 1u << 1,
     /* Keep the peer's certificate chain (and a server's accepted CA names)
      * after the handshake, for tern_conn_peer_certificate() and
@@ -76,7 +77,9 @@ struct tern_conn;
  * handshake when the peer's chain has problems, with every reason found.
  * The chain can be read with tern_conn_peer_certificate(). Returns 1 to
  * accept the certificate anyway, 0 to refuse it (the handshake then fails
- * with the alert that fits the first reason). */
+ * with the alert that fits the first reason). When more problems were
+ * found than the list holds, its last entry is TERN_VERIFY_TOO_MANY_PROBLEMS
+ * and the chain is refused whatever the callback returns (verify.h). */
 typedef int (*tern_verify_fn)(void *arg, struct tern_conn *conn,
                               const struct tern_verify_error *errs, size_t n);
 
@@ -207,6 +210,9 @@ TERN_API int tern_config_set_client_auth(struct tern_config *cfg, enum tern_clie
  *   application reads tern_conn_verify_errors(), then calls
  *   tern_conn_ignore_verify_errors() and tern_conn_resume(), or
  *   tern_conn_abort() (Qt's QDtls model).
+ * Neither can accept a chain with more problems than the list holds (its
+ * last entry is then TERN_VERIFY_TOO_MANY_PROBLEMS): the callback's 1 is
+ * overridden and resuming fails, with the alert of the first reason.
  * Errors: TERN_ERR_STATE. */
 TERN_API int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg);
 TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);

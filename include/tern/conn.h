@@ -132,7 +132,8 @@ TERN_API int tern_conn_export(const struct tern_conn *c, const char *label, cons
 
 /* The problems found verifying the peer's certificate: copies up to max
  * into errs and returns how many there are (0 when it verified, or has not
- * been seen yet). They stay readable after the handshake. */
+ * been seen yet; at most 8, the last of them TERN_VERIFY_TOO_MANY_PROBLEMS
+ * when more were found). They stay readable after the handshake. */
 TERN_API size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
                                         size_t max);
 
@@ -144,8 +145,10 @@ TERN_API int tern_conn_ignore_verify_errors(struct tern_conn *c,
 
 /* Continues a paused handshake: if every problem found was ignored it goes
  * on (pull what it sends next), otherwise it fails with the alert of the
- * first remaining problem. Errors: TERN_ERR_STATE (not paused), or the
- * fatal error. */
+ * first remaining problem. A chain with more problems than the list holds
+ * (TERN_VERIFY_TOO_MANY_PROBLEMS listed last) fails even when every listed
+ * problem was ignored, with the alert of the first. Errors: TERN_ERR_STATE
+ * (not paused), or the fatal error. */
 TERN_API int tern_conn_resume(struct tern_conn *c, uint64_t now_ns);
 
 /* Certificate i (0: the peer's own) of the chain the peer sent, as DER

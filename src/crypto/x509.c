@@ -509,6 +509,13 @@ static enum tern_verify_reason map_error(int err)
         return TERN_VERIFY_MALFORMED;
     case X509_V_ERR_CERT_REJECTED:
         return TERN_VERIFY_REJECTED;
+    case X509_V_ERR_PERMITTED_VIOLATION:
+    case X509_V_ERR_EXCLUDED_VIOLATION:
+    case X509_V_ERR_SUBTREE_MINMAX:
+    case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
+    case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
+    case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
+        return TERN_VERIFY_NAME_CONSTRAINTS;
     default:
         return TERN_VERIFY_OTHER;
     }
@@ -516,9 +523,28 @@ static enum tern_verify_reason map_error(int err)
 
 struct collect {
     struct tern_verify_error *errs;
-    size_t max;
+    size_t max; /* at least 1 */
     size_t n;
 };
+
+/* Records one problem unless it is listed already. When the list is full
+ * the last place says so instead of keeping its problem: an application
+ * that accepts what it was shown must never accept what it was not shown
+ * (libcrypto reports the dates of the whole chain before a leaf's
+ * signature or name constraints). */
+static void collect_add(struct collect *c, struct tern_verify_error e)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->errs[i].reason == e.reason && c->errs[i].depth == e.depth) {
+            return;
+        }
+    }
+    if (c->n < c->max) {
+        c->errs[c->n++] = e;
+        return;
+    }
+    c->errs[c->max - 1] = (struct tern_verify_error){TERN_VERIFY_TOO_MANY_PROBLEMS, -1};
+}
 
 /* Called by libcrypto at each step; records the failure and carries on, so
  * that every reason is reported, not only the first. */
@@ -529,16 +555,7 @@ static int collect_cb(int ok, X509_STORE_CTX *ctx)
     }
     struct collect *c = X509_STORE_CTX_get_app_data(ctx);
     int err = X509_STORE_CTX_get_error(ctx);
-    struct tern_verify_error e = {map_error(err), X509_STORE_CTX_get_error_depth(ctx)};
-    for (size_t i = 0; i < c->n && i < c->max; i++) {
-        if (c->errs[i].reason == e.reason && c->errs[i].depth == e.depth) {
-            return 1;
-        }
-    }
-    if (c->n < c->max) {
-        c->errs[c->n] = e;
-    }
-    c->n++;
+    collect_add(c, (struct tern_verify_error){map_error(err), X509_STORE_CTX_get_error_depth(ctx)});
     return 1;
 }
 
@@ -546,15 +563,13 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
                      const struct tern_x509_check *check, struct tern_verify_error *errs,
                      size_t max_errs, size_t *n_errs)
 {
-    if (t == NULL || chain == NULL || check == NULL || n_errs == NULL ||
-        (errs == NULL && max_errs > 0)) {
+    if (t == NULL || chain == NULL || check == NULL || n_errs == NULL || errs == NULL ||
+        max_errs == 0) {
         return TERN_ERR_ARG;
     }
     *n_errs = 0;
     if (chain->n == 0) {
-        if (max_errs > 0) {
-            errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
-        }
+        errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
         *n_errs = 1;
         return TERN_OK;
     }
@@ -599,11 +614,7 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
         collect_cb(0, ctx);
     }
     if (unmatchable) {
-        struct tern_verify_error e = {TERN_VERIFY_HOSTNAME_MISMATCH, 0};
-        if (col.n < col.max) {
-            col.errs[col.n] = e;
-        }
-        col.n++;
+        collect_add(&col, (struct tern_verify_error){TERN_VERIFY_HOSTNAME_MISMATCH, 0});
     }
     *n_errs = col.n;
     rc = TERN_OK;

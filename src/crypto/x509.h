@@ -85,9 +85,12 @@ struct tern_x509_check {
 };
 
 /* Verifies chain against the anchors of t. Every problem found is written
- * to errs (at most max_errs, duplicates folded) and counted in *n_errs; a
- * chain with no problem returns TERN_OK with *n_errs = 0. Returns an error
- * only when verification could not run (TERN_ERR_NOMEM, TERN_ERR_ARG). */
+ * to errs (duplicates folded) and *n_errs says how many were written; a
+ * chain with no problem returns TERN_OK with *n_errs = 0. When more than
+ * max_errs (at least 1) problems are found, the last place holds
+ * TERN_VERIFY_TOO_MANY_PROBLEMS (depth -1) instead of a problem, so that
+ * the list never looks complete when it is not. Returns an error only when
+ * verification could not run (TERN_ERR_NOMEM, TERN_ERR_ARG). */
 int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
                      const struct tern_x509_check *check, struct tern_verify_error *errs,
                      size_t max_errs, size_t *n_errs);

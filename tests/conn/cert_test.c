@@ -213,6 +213,90 @@ static void pause_ignore_resume(void)
     pair_free(&p);
 }
 
+static int accept_everything(void *arg, struct tern_conn *conn,
+                             const struct tern_verify_error *errs, size_t n)
+{
+    (void)arg;
+    (void)conn;
+    (void)errs;
+    (void)n;
+    g_callback_calls++;
+    return 1;
+}
+
+/* Runs a handshake against the server chain cert whose problems do not all
+ * fit in the list, with the client's decision made by fn; the handshake
+ * must fail with certificate_expired (45, the first reason), the callback
+ * having seen the marker in the last place. */
+static void callback_refused_past_list(const char *cert, tern_verify_fn fn)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_callback(cc, fn, NULL), TERN_OK);
+    struct pair p;
+    g_callback_calls = 0;
+    CHECK_INT(run(&p, cc, server_cfg(cert, 0xc02b), "localhost"), 0);
+    CHECK_INT(g_callback_calls, 1);
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 8), 8);
+    CHECK_INT(e[0].reason, TERN_VERIFY_EXPIRED);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_EXPIRED);
+    CHECK_INT(tern_conn_alert_sent(p.client), 45);
+    pair_free(&p);
+}
+
+/* libcrypto lists the dates of every certificate first: 8 expired
+ * intermediates fill the list before a corrupt leaf signature, or before a
+ * leaf outside its issuer's name constraints. A callback that accepts
+ * expiry only, or even one that accepts everything it is shown, must not
+ * let through what it was never shown. */
+static void callback_cannot_accept_unlisted_problems(void)
+{
+    callback_refused_past_list("badsig-chain", accept_expired_only);
+    callback_refused_past_list("badsig-chain", accept_everything);
+    callback_refused_past_list("nc-chain", accept_expired_only);
+    callback_refused_past_list("nc-chain", accept_everything);
+}
+
+/* The same in pause mode: ignoring every listed problem (the marker too)
+ * and resuming still fails. */
+static void resume_cannot_ignore_unlisted_problems(void)
+{
+    const char *certs[2] = {"badsig-chain", "nc-chain"};
+    for (size_t i = 0; i < 2; i++) {
+        struct tern_config *cc = client_cfg();
+        CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+        struct pair p;
+        CHECK_INT(run(&p, cc, server_cfg(certs[i], 0xc02b), "localhost"), 0);
+        CHECK_INT(tern_conn_state(p.client), TERN_STATE_PEER_VERIFY_ERROR);
+        struct tern_verify_error e[8];
+        size_t n = tern_conn_verify_errors(p.client, e, 8);
+        CHECK_INT(n, 8);
+        CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+        CHECK_INT(tern_conn_ignore_verify_errors(p.client, e, n), TERN_OK);
+        CHECK_INT(tern_conn_resume(p.client, p.now), TERN_ERR_CERT_EXPIRED);
+        CHECK_INT(tern_conn_state(p.client), TERN_STATE_FAILED);
+        CHECK_INT(tern_conn_alert_sent(p.client), 45);
+        pair_free(&p);
+    }
+}
+
+/* The named insecure option still accepts such a chain (it is for tests),
+ * with the marker recorded. */
+static void insecure_accepts_past_list(void)
+{
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("badsig-chain", 0xc02b), "localhost"));
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 8), 8);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    pair_free(&p);
+}
+
 /* The named insecure option accepts anything and still records why. */
 static void insecure_records_reasons(void)
 {
@@ -461,4 +545,5 @@ static void bad_signatures(void)
 TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(chain_by_accepted_ca),
           T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
-          T(client_certificates), T(mismatched_key))
+          T(client_certificates), T(mismatched_key), T(callback_cannot_accept_unlisted_problems),
+          T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list))

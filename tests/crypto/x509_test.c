@@ -42,24 +42,31 @@ static struct tern_trust *load_trust(const char *name)
     return t;
 }
 
-/* Verifies name against the test CA; returns the number of problems and
- * leaves them in errs. */
-static size_t verify(const char *name, int purpose, const char *host, const char *ip, int64_t at,
-                     struct tern_verify_error *errs)
+/* Verifies name against the test CA with room for max problems; returns
+ * the number of problems and leaves them in errs. */
+static size_t verify_max(const char *name, int purpose, const char *host, const char *ip,
+                         int64_t at, struct tern_verify_error *errs, size_t max)
 {
     struct tern_trust *t = load_trust("ca.pem");
     struct tern_x509_chain *c = load_chain(name);
     struct tern_x509_check check = {purpose, host, ip, 0, at};
     size_t n = 99;
-    CHECK_INT(tern_x509_verify(t, c, &check, errs, 8, &n), TERN_OK);
+    CHECK_INT(tern_x509_verify(t, c, &check, errs, max, &n), TERN_OK);
     tern_x509_chain_free(c);
     tern_trust_free(t);
     return n;
 }
 
+/* The same with room for 8, as a handshake has. */
+static size_t verify(const char *name, int purpose, const char *host, const char *ip, int64_t at,
+                     struct tern_verify_error *errs)
+{
+    return verify_max(name, purpose, host, ip, at, errs, 8);
+}
+
 static int has(const struct tern_verify_error *errs, size_t n, enum tern_verify_reason r, int depth)
 {
-    for (size_t i = 0; i < n && i < 8; i++) {
+    for (size_t i = 0; i < n && i < 16; i++) {
         if (errs[i].reason == r && errs[i].depth == depth) {
             return 1;
         }
@@ -195,6 +202,52 @@ static void no_certificate(void)
     tern_trust_free(t);
 }
 
+/* A line of 8 expired intermediates above a leaf whose signature is
+ * corrupt: libcrypto reports the 8 dates (depths 8 to 1) before the
+ * signature (depth 0). With room for all, all are listed; with room for 8,
+ * seven dates and then TERN_VERIFY_TOO_MANY_PROBLEMS, never 8 dates that
+ * would let "ignore what was shown" pass the signature unseen. */
+static void problems_past_the_list_fail_closed(void)
+{
+    struct tern_verify_error e[16];
+    size_t n = verify_max("badsig-chain.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 16);
+    CHECK_INT(n, 9);
+    for (int depth = 1; depth <= 8; depth++) {
+        CHECK(has(e, n, TERN_VERIFY_EXPIRED, depth));
+    }
+    CHECK(has(e, n, TERN_VERIFY_BAD_SIGNATURE, 0));
+    n = verify("badsig-chain.pem", TERN_X509_SERVER, "localhost", NULL, 0, e);
+    CHECK_INT(n, 8);
+    for (size_t i = 0; i < 7; i++) {
+        CHECK_INT(e[i].reason, TERN_VERIFY_EXPIRED);
+    }
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    CHECK_INT(e[7].depth, -1);
+    /* Exactly as many problems as places: all listed, no marker. */
+    n = verify_max("badsig-chain.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 9);
+    CHECK_INT(n, 9);
+    CHECK(has(e, n, TERN_VERIFY_BAD_SIGNATURE, 0));
+    CHECK(!has(e, n, TERN_VERIFY_TOO_MANY_PROBLEMS, -1));
+}
+
+/* A leaf outside the name constraints of the CA that issued it (RFC 5280
+ * section 4.2.1.10) has its own reason; behind 8 expired intermediates it
+ * is past the list, and the marker takes the last place. */
+static void name_constraints_violated(void)
+{
+    struct tern_verify_error e[16];
+    size_t n = verify_max("nc-chain.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 16);
+    CHECK_INT(n, 9);
+    for (int depth = 2; depth <= 9; depth++) {
+        CHECK(has(e, n, TERN_VERIFY_EXPIRED, depth));
+    }
+    CHECK(has(e, n, TERN_VERIFY_NAME_CONSTRAINTS, 0));
+    n = verify("nc-chain.pem", TERN_X509_SERVER, "localhost", NULL, 0, e);
+    CHECK_INT(n, 8);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    CHECK_INT(e[7].depth, -1);
+}
+
 static void parsing(void)
 {
     struct tern_x509_chain *c = load_chain("server-ec.pem");
@@ -247,4 +300,5 @@ static void ca_names(void)
 
 TEST_MAIN(T(good_server), T(expired), T(not_yet_valid), T(hostname_mismatch), T(several_reasons),
           T(unknown_issuer), T(untrusted_root), T(self_signed), T(wrong_purpose), T(chain_too_long),
-          T(no_certificate), T(parsing), T(ca_names))
+          T(no_certificate), T(parsing), T(ca_names), T(problems_past_the_list_fail_closed),
+          T(name_constraints_violated))

@@ -1,0 +1,231 @@
+/* Adversarial cases: certificate chains whose problems an application
+ * might be talked into accepting; and the certificate helpers the cases
+ * share (adv.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adv.h"
+#include "crypto/x509.h"
+#include "handshake/ext.h"
+#include "util/writer.h"
+
+const char *adv_pki(const char *name)
+{
+    static char buf[4][1024];
+    static int next;
+    const char *dir = getenv("TERN_PKI_DIR");
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
+    return p;
+}
+
+struct tern_config *adv_cert_client_config(void)
+{
+    /* Static: the configuration keeps a pointer to it. */
+    static struct adv_rng rng;
+    rng.state = 61;
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    if (cc == NULL) {
+        abort();
+    }
+    CHECK_INT(tern_config_add_trust_file(cc, adv_pki("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_set_random(cc, adv_rng_fill, &rng), TERN_OK);
+    return cc;
+}
+
+struct tern_conn *adv_cert_client(struct tern_config *cc)
+{
+    struct tern_conn *c = NULL;
+    CHECK_INT(tern_conn_new(&c, cc, NULL, 0), TERN_OK);
+    tern_config_free(cc);
+    if (c == NULL) {
+        abort();
+    }
+    CHECK_INT(tern_conn_set_server_name(c, "localhost"), TERN_OK);
+    CHECK_INT(tern_conn_start(c, 0), TERN_OK);
+    uint8_t hello[ADV_DGRAM];
+    CHECK(tern_conn_pull(c, 0, hello, sizeof(hello)) > 0);
+    static const uint8_t empty[1];
+    uint8_t exts[16];
+    size_t n = adv_ext(exts, sizeof(exts), 0, TERN_EXT_EXTENDED_MASTER_SECRET, empty, 0);
+    uint8_t body[128];
+    struct tern_writer w;
+    tern_w_init(&w, body, sizeof(body));
+    tern_w_u16(&w, 0xfefd);
+    static const uint8_t random[32] = {0xce};
+    tern_w_bytes(&w, random, 32);
+    tern_w_u8(&w, 0);
+    tern_w_u16(&w, 0xc02b); /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
+    tern_w_u8(&w, 0);
+    struct tern_w_mark m = tern_w_open16(&w);
+    tern_w_bytes(&w, exts, n);
+    tern_w_close(&w, m);
+    CHECK_INT(tern_w_finish(&w), TERN_OK);
+    uint8_t d[ADV_DGRAM];
+    size_t len = adv_message(d, sizeof(d), TERN_HS_SERVER_HELLO, 0, 0, body, (uint32_t)w.len);
+    CHECK_INT(adv_feed(c, d, len), TERN_OK);
+    return c;
+}
+
+int adv_send_certificate(struct tern_conn *c, const uint8_t *const *der, const size_t *len,
+                         size_t n)
+{
+    size_t list = 0;
+    for (size_t i = 0; i < n; i++) {
+        list += 3 + len[i];
+    }
+    size_t body_len = 3 + list;
+    uint8_t *body = malloc(body_len);
+    CHECK(body != NULL);
+    if (body == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    body[0] = (uint8_t)(list >> 16);
+    body[1] = (uint8_t)(list >> 8);
+    body[2] = (uint8_t)list;
+    size_t at = 3;
+    for (size_t i = 0; i < n; i++) {
+        body[at] = (uint8_t)(len[i] >> 16);
+        body[at + 1] = (uint8_t)(len[i] >> 8);
+        body[at + 2] = (uint8_t)len[i];
+        memcpy(body + at + 3, der[i], len[i]);
+        at += 3 + len[i];
+    }
+    int rc = TERN_OK;
+    for (size_t off = 0; off < body_len && rc == TERN_OK; off += 1000) {
+        size_t part = body_len - off < 1000 ? body_len - off : 1000;
+        uint8_t f[1100];
+        size_t fl = adv_fragment(f, sizeof(f), TERN_HS_CERTIFICATE, (uint32_t)body_len, 1,
+                                 (uint32_t)off, body + off, (uint32_t)part);
+        uint8_t d[1200];
+        size_t dl = adv_record(d, sizeof(d), TERN_CT_HANDSHAKE, 0, 1 + off / 1000, f, fl);
+        rc = adv_feed(c, d, dl);
+    }
+    free(body);
+    return rc;
+}
+
+size_t adv_pki_der(const char *name, uint8_t *buf, size_t cap, const uint8_t **der, size_t *len,
+                   size_t max)
+{
+    static uint8_t pem[32768];
+    FILE *f = fopen(adv_pki(name), "rb");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return 0;
+    }
+    size_t pem_len = fread(pem, 1, sizeof(pem), f);
+    fclose(f);
+    struct tern_x509_chain *chain = NULL;
+    CHECK_INT(tern_x509_chain_parse(pem, pem_len, &chain), TERN_OK);
+    size_t n = tern_x509_chain_count(chain);
+    size_t used = 0;
+    for (size_t i = 0; i < n && i < max; i++) {
+        size_t l = 0;
+        const uint8_t *p = tern_x509_chain_der(chain, i, &l);
+        CHECK(l <= cap - used);
+        if (l > cap - used) {
+            n = i;
+            break;
+        }
+        memcpy(buf + used, p, l);
+        der[i] = buf + used;
+        len[i] = l;
+        used += l;
+    }
+    tern_x509_chain_free(chain);
+    return n < max ? n : max;
+}
+
+/* ---- more problems than the list holds ------------------------------------------ */
+
+static int accept_expired_only(void *arg, struct tern_conn *conn,
+                               const struct tern_verify_error *errs, size_t n)
+{
+    (void)conn;
+    int *calls = arg;
+    (*calls)++;
+    for (size_t i = 0; i < n; i++) {
+        if (errs[i].reason != TERN_VERIFY_EXPIRED) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int accept_all(void *arg, struct tern_conn *conn, const struct tern_verify_error *errs,
+                      size_t n)
+{
+    (void)conn;
+    (void)errs;
+    (void)n;
+    int *calls = arg;
+    (*calls)++;
+    return 1;
+}
+
+/* The server's chain from the PKI file name fed to a client whose
+ * callback is fn: refused with certificate_expired whatever fn says. */
+static void refused_past_list(const char *name, tern_verify_fn fn)
+{
+    static uint8_t buf[16384];
+    const uint8_t *der[10];
+    size_t len[10];
+    size_t n = adv_pki_der(name, buf, sizeof(buf), der, len, 10);
+    CHECK(n >= 9);
+    int calls = 0;
+    struct tern_config *cc = adv_cert_client_config();
+    CHECK_INT(tern_config_set_verify_callback(cc, fn, &calls), TERN_OK);
+    struct tern_conn *c = adv_cert_client(cc);
+    CHECK_INT(adv_send_certificate(c, der, len, n), TERN_ERR_CERT_EXPIRED);
+    CHECK_INT(calls, 1);
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(c, e, 8), 8);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    CHECK_INT(e[7].depth, -1);
+    adv_expect_failed(c, TERN_ERR_CERT_EXPIRED, 45);
+    tern_conn_free(c);
+}
+
+/* The same in pause mode: every listed problem ignored, resume fails. */
+static void resume_refused_past_list(const char *name)
+{
+    static uint8_t buf[16384];
+    const uint8_t *der[10];
+    size_t len[10];
+    size_t n = adv_pki_der(name, buf, sizeof(buf), der, len, 10);
+    struct tern_config *cc = adv_cert_client_config();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    struct tern_conn *c = adv_cert_client(cc);
+    CHECK_INT(adv_send_certificate(c, der, len, n), TERN_OK);
+    CHECK_INT(tern_conn_state(c), TERN_STATE_PEER_VERIFY_ERROR);
+    struct tern_verify_error e[8];
+    size_t shown = tern_conn_verify_errors(c, e, 8);
+    CHECK_INT(shown, 8);
+    CHECK_INT(tern_conn_ignore_verify_errors(c, e, shown), TERN_OK);
+    CHECK_INT(tern_conn_resume(c, 0), TERN_ERR_CERT_EXPIRED);
+    adv_expect_failed(c, TERN_ERR_CERT_EXPIRED, 45);
+    tern_conn_free(c);
+}
+
+void adv_certificate_problems_past_list(void);
+void adv_certificate_problems_past_list(void)
+{
+    /* 8 expired intermediates fill the list before the leaf's corrupt
+     * signature is found (libcrypto checks dates first). */
+    refused_past_list("badsig-chain.pem", accept_expired_only);
+    refused_past_list("badsig-chain.pem", accept_all);
+    resume_refused_past_list("badsig-chain.pem");
+}
+
+void adv_certificate_name_constraints_past_list(void);
+void adv_certificate_name_constraints_past_list(void)
+{
+    /* 8 expired intermediates fill the list before the leaf is found
+     * outside its issuer's name constraints. */
+    refused_past_list("nc-chain.pem", accept_expired_only);
+    refused_past_list("nc-chain.pem", accept_all);
+    resume_refused_past_list("nc-chain.pem");
+}
