@@ -559,6 +559,23 @@ static int collect_cb(int ok, X509_STORE_CTX *ctx)
     return 1;
 }
 
+/* Whether the leaf's key may make signatures. Every DTLS 1.2 suite tern
+ * has authenticates by a signature of the leaf's key: the server's over its
+ * ECDHE share (RFC 5246 section 7.4.3, RFC 8422 section 5.4), the client's
+ * CertificateVerify (RFC 5246 section 7.4.8). RFC 8422 section 5.3 and RFC
+ * 5246 sections 7.4.2 and 7.4.6 ask for a key usage that allows signing,
+ * and a keyUsage extension restricts the key to the uses it lists (RFC
+ * 5280 section 4.2.1.3). libcrypto's TLS purposes also take keyEncipherment
+ * or keyAgreement alone, which fit RSA key transport and static ECDH but
+ * not a signature. No keyUsage extension: no restriction. */
+static int leaf_may_sign(X509 *leaf)
+{
+    if ((X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) == 0) {
+        return 1;
+    }
+    return (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) != 0;
+}
+
 int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
                      const struct tern_x509_check *check, struct tern_verify_error *errs,
                      size_t max_errs, size_t *n_errs)
@@ -612,6 +629,9 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     if (ok != 1 && col.n == 0) {
         /* Failed without calling back (internal error): still a failure. */
         collect_cb(0, ctx);
+    }
+    if (!leaf_may_sign(chain->x[0])) {
+        collect_add(&col, (struct tern_verify_error){TERN_VERIFY_INVALID_PURPOSE, 0});
     }
     if (unmatchable) {
         collect_add(&col, (struct tern_verify_error){TERN_VERIFY_HOSTNAME_MISMATCH, 0});

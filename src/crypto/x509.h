@@ -71,6 +71,9 @@ int tern_trust_add_system(struct tern_trust *t);
  * vector of RFC 5246 section 7.4.4), into out. Errors: TERN_ERR_BUFFER. */
 int tern_trust_ca_names(const struct tern_trust *t, uint8_t *out, size_t cap, size_t *len);
 
+/* What the leaf is checked for. Either way its key must be allowed to
+ * sign (a keyUsage extension, when present, must list digitalSignature):
+ * tern's suites authenticate both sides by signatures. */
 enum tern_x509_purpose {
     TERN_X509_SERVER = 1, /* the peer is a server (TLS web server authentication) */
     TERN_X509_CLIENT = 2,

@@ -229,3 +229,24 @@ void adv_certificate_name_constraints_past_list(void)
     refused_past_list("nc-chain.pem", accept_all);
     resume_refused_past_list("nc-chain.pem");
 }
+
+/* ---- a leaf that may not sign -------------------------------------------------- */
+
+void adv_certificate_key_usage_no_signature(void);
+void adv_certificate_key_usage_no_signature(void)
+{
+    /* keyUsage keyAgreement only: the key may not sign the
+     * ServerKeyExchange that is to follow (RFC 8422 section 5.3). */
+    static uint8_t buf[4096];
+    const uint8_t *der[1];
+    size_t len[1];
+    CHECK_INT(adv_pki_der("ku-agree-ec.pem", buf, sizeof(buf), der, len, 1), 1);
+    struct tern_conn *c = adv_cert_client(adv_cert_client_config());
+    CHECK_INT(adv_send_certificate(c, der, len, 1), TERN_ERR_CERT_UNKNOWN);
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(c, e, 8), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_INVALID_PURPOSE);
+    CHECK_INT(e[0].depth, 0);
+    adv_expect_failed(c, TERN_ERR_CERT_UNKNOWN, 46);
+    tern_conn_free(c);
+}

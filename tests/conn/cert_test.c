@@ -102,11 +102,11 @@ static void two_chains(void)
 }
 
 /* Each bad certificate fails with its reason, its error, and its alert. */
-static void bad(const char *cert, const char *name, enum tern_verify_reason reason, int err,
-                int alert)
+static void bad_with(const char *cert, uint16_t suite, const char *name,
+                     enum tern_verify_reason reason, int err, int alert)
 {
     struct pair p;
-    CHECK_INT(run(&p, client_cfg(), server_cfg(cert, 0xc02b), name), 0);
+    CHECK_INT(run(&p, client_cfg(), server_cfg(cert, suite), name), 0);
     struct tern_verify_error e[4];
     size_t n = tern_conn_verify_errors(p.client, e, 4);
     CHECK(n >= 1);
@@ -123,6 +123,12 @@ static void bad(const char *cert, const char *name, enum tern_verify_reason reas
     CHECK_INT(tern_conn_error(p.server), TERN_ERR_PEER_ALERT);
     CHECK_INT(tern_conn_alert_received(p.server), alert);
     pair_free(&p);
+}
+
+static void bad(const char *cert, const char *name, enum tern_verify_reason reason, int err,
+                int alert)
+{
+    bad_with(cert, 0xc02b, name, reason, err, alert);
 }
 
 static void bad_certificates(void)
@@ -360,6 +366,30 @@ static void client_certificates(void)
     pair_free(&p);
 }
 
+/* A leaf whose keyUsage does not allow signing cannot sign the
+ * ServerKeyExchange (RFC 5246 section 7.4.2, RFC 8422 section 5.3) or a
+ * CertificateVerify (RFC 5246 section 7.4.6): refused in both roles. */
+static void key_usage_without_signing_refused(void)
+{
+    bad_with("ku-agree-ec", 0xc02b, "localhost", TERN_VERIFY_INVALID_PURPOSE, TERN_ERR_CERT_UNKNOWN,
+             46);
+    bad_with("ku-encipher-rsa", 0xc02f, "localhost", TERN_VERIFY_INVALID_PURPOSE,
+             TERN_ERR_CERT_UNKNOWN, 46);
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client-ku-agree.pem"),
+                                                path("client-ku-agree.key")),
+              TERN_OK);
+    struct pair p;
+    CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost"), 0);
+    struct tern_verify_error e[4];
+    CHECK_INT(tern_conn_verify_errors(p.server, e, 4), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_INVALID_PURPOSE);
+    CHECK_INT(e[0].depth, 0);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_CERT_UNKNOWN);
+    CHECK_INT(tern_conn_alert_sent(p.server), 46);
+    pair_free(&p);
+}
+
 /* A key that does not match its certificate is refused when configured. */
 static void mismatched_key(void)
 {
@@ -546,4 +576,5 @@ TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(ch
           T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
           T(client_certificates), T(mismatched_key), T(callback_cannot_accept_unlisted_problems),
-          T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list))
+          T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list),
+          T(key_usage_without_signing_refused))

@@ -248,6 +248,24 @@ static void name_constraints_violated(void)
     CHECK_INT(e[7].depth, -1);
 }
 
+/* tern's suites always sign with the leaf's key (ServerKeyExchange,
+ * CertificateVerify), so a keyUsage without digitalSignature is the wrong
+ * purpose at depth 0, though libcrypto's TLS purposes take keyAgreement or
+ * keyEncipherment alone. */
+static void leaf_key_usage_must_allow_signing(void)
+{
+    struct tern_verify_error e[8];
+    size_t n = verify("ku-agree-ec.pem", TERN_X509_SERVER, "localhost", NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_INVALID_PURPOSE, 0));
+    n = verify("ku-encipher-rsa.pem", TERN_X509_SERVER, "localhost", NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_INVALID_PURPOSE, 0));
+    n = verify("client-ku-agree.pem", TERN_X509_CLIENT, NULL, NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_INVALID_PURPOSE, 0));
+}
+
 static void parsing(void)
 {
     struct tern_x509_chain *c = load_chain("server-ec.pem");
@@ -301,4 +319,4 @@ static void ca_names(void)
 TEST_MAIN(T(good_server), T(expired), T(not_yet_valid), T(hostname_mismatch), T(several_reasons),
           T(unknown_issuer), T(untrusted_root), T(self_signed), T(wrong_purpose), T(chain_too_long),
           T(no_certificate), T(parsing), T(ca_names), T(problems_past_the_list_fail_closed),
-          T(name_constraints_violated))
+          T(name_constraints_violated), T(leaf_key_usage_must_allow_signing))
