@@ -31,6 +31,7 @@ static int config_new(struct tern_config **out, enum tern_role role)
     cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
     cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
     cfg->cookies = role == TERN_ROLE_SERVER;
+    cfg->security_level = TERN_DEFAULT_SECURITY_LEVEL;
     int rc = tern_rng_bytes(NULL, cfg->cookie_secret, TERN_COOKIE_SECRET_LEN);
     if (rc != TERN_OK) {
         free(cfg);

@@ -38,6 +38,9 @@ enum tern_role {
 #define TERN_DEFAULT_MAX_RETRANSMITS  6
 /* Default largest UDP payload tern sends (IPv6 minimum MTU minus headers, rounded down). */
 #define TERN_DEFAULT_MTU 1200
+/* Default security level of certificate verification (112-bit keys and
+ * digests: tern_config_set_security_level()). */
+#define TERN_DEFAULT_SECURITY_LEVEL 2
 
 /* Relaxations of tern's defaults. Each one weakens security: they exist for
  * interoperating with old peers and for tests, and must be asked for by
@@ -216,6 +219,17 @@ TERN_API int tern_config_set_client_auth(struct tern_config *cfg, enum tern_clie
  * Errors: TERN_ERR_STATE. */
 TERN_API int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg);
 TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);
+
+/* The strength certificate verification asks of the peer's chain, as
+ * libcrypto's security levels: 0 asks nothing; 1, 2 (the default), 3, 4
+ * and 5 ask for 80, 112, 128, 192 and 256 bits of security. Every key in
+ * the chain (an RSA key of fewer than 2048 bits gives less than 112; a
+ * P-256 key gives 128) and every signature's digest but the trust anchor's
+ * own (SHA-1 gives less than 80) must reach it, or verification reports
+ * TERN_VERIFY_WEAK_KEY at that certificate's depth, decided on like any
+ * other problem. Raw public keys are not judged by it.
+ * Errors: TERN_ERR_ARG (NULL, or level outside 0..5), TERN_ERR_STATE. */
+TERN_API int tern_config_set_security_level(struct tern_config *cfg, int level);
 
 /* Raw public keys (RFC 7250), as CoAP's RPK mode and RIOT's credman use
  * them: our own key pair (PEM or DER private key; P-256 ECDSA, P-384 or

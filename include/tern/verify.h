@@ -37,7 +37,8 @@ enum tern_verify_reason {
     TERN_VERIFY_REVOKED,           /* a revocation list says so */
     TERN_VERIFY_NOT_A_CA,          /* an issuer is not allowed to issue certificates */
     TERN_VERIFY_PATH_LENGTH,       /* a pathLenConstraint is exceeded */
-    TERN_VERIFY_WEAK_KEY,          /* a key or digest too weak for the security level */
+    TERN_VERIFY_WEAK_KEY,          /* a key or digest too weak for the security level
+                                      (tern_config_set_security_level) */
     TERN_VERIFY_MALFORMED,         /* a certificate could not be decoded or has invalid fields */
     TERN_VERIFY_KEY_NOT_ALLOWED,   /* a raw public key that is not in the allowed list */
     TERN_VERIFY_REJECTED,          /* the application's decision callback refused it */

@@ -622,6 +622,10 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     if (check->at_time != 0) {
         X509_VERIFY_PARAM_set_time(param, (time_t)check->at_time);
     }
+    /* libcrypto then reports a leaf key below the level's strength
+     * (EE_KEY_TOO_SMALL), an issuer's (CA_KEY_TOO_SMALL) and a signature
+     * digest of any certificate but the anchor (CA_MD_TOO_WEAK). */
+    X509_VERIFY_PARAM_set_auth_level(param, check->security_level);
     struct collect col = {errs, max_errs, 0};
     X509_STORE_CTX_set_app_data(ctx, &col);
     X509_STORE_CTX_set_verify_cb(ctx, collect_cb);

@@ -85,6 +85,9 @@ struct tern_x509_check {
     const char *ip;   /* IP address (text) to match, or NULL */
     int max_depth;    /* certificates allowed above the leaf, 0: libcrypto's default */
     int64_t at_time;  /* UNIX time to check validity at, 0: now */
+    /* libcrypto's security level (0..5) that keys and signature digests
+     * must reach, else TERN_VERIFY_WEAK_KEY; 0 asks nothing */
+    int security_level;
 };
 
 /* Verifies chain against the anchors of t. Every problem found is written

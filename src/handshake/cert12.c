@@ -352,8 +352,9 @@ static int verify_chain(struct tern_hs12 *hs)
         TERN_TRY(tern_trust_new(&empty)); /* no anchors: nothing verifies */
         trust = empty;
     }
-    struct tern_x509_check check = {hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT, NULL, NULL,
-                                    TERN_CERT_MAX_CHAIN, 0};
+    struct tern_x509_check check = {.purpose = hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT,
+                                    .max_depth = TERN_CERT_MAX_CHAIN,
+                                    .security_level = cfg->security_level};
     if (hs->is_client && hs->server_name[0] != '\0') {
         /* A name that is an address is checked as one (RFC 6125 section
          * 6.2.1 does not apply to IP addresses). */

@@ -250,3 +250,24 @@ void adv_certificate_key_usage_no_signature(void)
     adv_expect_failed(c, TERN_ERR_CERT_UNKNOWN, 46);
     tern_conn_free(c);
 }
+
+/* ---- weak keys and digests ---------------------------------------------------- */
+
+void adv_certificate_sha1_signature(void);
+void adv_certificate_sha1_signature(void)
+{
+    /* A leaf signed with SHA-1 (63 bits of security in libcrypto 3.0),
+     * under the default security level's 112. */
+    static uint8_t buf[4096];
+    const uint8_t *der[1];
+    size_t len[1];
+    CHECK_INT(adv_pki_der("sha1.pem", buf, sizeof(buf), der, len, 1), 1);
+    struct tern_conn *c = adv_cert_client(adv_cert_client_config());
+    CHECK_INT(adv_send_certificate(c, der, len, 1), TERN_ERR_CERT_UNKNOWN);
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(c, e, 8), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_WEAK_KEY);
+    CHECK_INT(e[0].depth, 0);
+    adv_expect_failed(c, TERN_ERR_CERT_UNKNOWN, 46);
+    tern_conn_free(c);
+}

@@ -390,6 +390,31 @@ static void key_usage_without_signing_refused(void)
     pair_free(&p);
 }
 
+/* At the default security level (2: 112 bits) an RSA-1024 server key and
+ * a SHA-1 certificate signature are weak keys; level 1 (80 bits) takes
+ * RSA-1024 but not SHA-1 (63 bits in libcrypto 3.0); level 0 takes both. */
+static void weak_keys_refused_by_default(void)
+{
+    bad_with("rsa1024", 0xc02f, "localhost", TERN_VERIFY_WEAK_KEY, TERN_ERR_CERT_UNKNOWN, 46);
+    bad_with("sha1", 0xc02b, "localhost", TERN_VERIFY_WEAK_KEY, TERN_ERR_CERT_UNKNOWN, 46);
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 1), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("rsa1024", 0xc02f), "localhost"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 1), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("sha1", 0xc02b), "localhost"), 0);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_UNKNOWN);
+    pair_free(&p);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 0), TERN_OK);
+    CHECK(run(&p, cc, server_cfg("sha1", 0xc02b), "localhost"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+}
+
 /* A key that does not match its certificate is refused when configured. */
 static void mismatched_key(void)
 {
@@ -577,4 +602,4 @@ TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(ch
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
           T(client_certificates), T(mismatched_key), T(callback_cannot_accept_unlisted_problems),
           T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list),
-          T(key_usage_without_signing_refused))
+          T(key_usage_without_signing_refused), T(weak_keys_refused_by_default))

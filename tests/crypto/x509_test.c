@@ -42,19 +42,26 @@ static struct tern_trust *load_trust(const char *name)
     return t;
 }
 
-/* Verifies name against the test CA with room for max problems; returns
- * the number of problems and leaves them in errs. */
-static size_t verify_max(const char *name, int purpose, const char *host, const char *ip,
-                         int64_t at, struct tern_verify_error *errs, size_t max)
+/* Verifies name against the test CA at a security level, with room for
+ * max problems; returns the number of problems and leaves them in errs. */
+static size_t verify_at_level(const char *name, int purpose, const char *host, const char *ip,
+                              int64_t at, struct tern_verify_error *errs, size_t max, int level)
 {
     struct tern_trust *t = load_trust("ca.pem");
     struct tern_x509_chain *c = load_chain(name);
-    struct tern_x509_check check = {purpose, host, ip, 0, at};
+    struct tern_x509_check check = {purpose, host, ip, 0, at, level};
     size_t n = 99;
     CHECK_INT(tern_x509_verify(t, c, &check, errs, max, &n), TERN_OK);
     tern_x509_chain_free(c);
     tern_trust_free(t);
     return n;
+}
+
+/* The same at tern's default level. */
+static size_t verify_max(const char *name, int purpose, const char *host, const char *ip,
+                         int64_t at, struct tern_verify_error *errs, size_t max)
+{
+    return verify_at_level(name, purpose, host, ip, at, errs, max, 2);
 }
 
 /* The same with room for 8, as a handshake has. */
@@ -146,7 +153,7 @@ static void untrusted_root(void)
     CHECK_INT(tern_x509_chain_parse(both, a + b, &c), TERN_OK);
     CHECK_INT(tern_x509_chain_count(c), 2);
     struct tern_trust *t = load_trust("ca.pem");
-    struct tern_x509_check check = {TERN_X509_SERVER, "localhost", NULL, 0, 0};
+    struct tern_x509_check check = {TERN_X509_SERVER, "localhost", NULL, 0, 0, 2};
     struct tern_verify_error e[8];
     size_t n = 0;
     CHECK_INT(tern_x509_verify(t, c, &check, e, 8, &n), TERN_OK);
@@ -177,7 +184,7 @@ static void chain_too_long(void)
      * anchor), so allowing none above the leaf fails. */
     struct tern_trust *t = load_trust("ca.pem");
     struct tern_x509_chain *c = load_chain("server-ec.pem");
-    struct tern_x509_check check = {TERN_X509_SERVER, "localhost", NULL, 0, 0};
+    struct tern_x509_check check = {TERN_X509_SERVER, "localhost", NULL, 0, 0, 2};
     struct tern_verify_error e[8];
     size_t n = 0;
     check.max_depth = -1; /* libcrypto default */
@@ -192,7 +199,7 @@ static void no_certificate(void)
     struct tern_trust *t = load_trust("ca.pem");
     struct tern_x509_chain *c = NULL;
     CHECK_INT(tern_x509_chain_from_der(NULL, NULL, 0, &c), TERN_OK);
-    struct tern_x509_check check = {TERN_X509_CLIENT, NULL, NULL, 0, 0};
+    struct tern_x509_check check = {TERN_X509_CLIENT, NULL, NULL, 0, 0, 2};
     struct tern_verify_error e[8];
     size_t n = 0;
     CHECK_INT(tern_x509_verify(t, c, &check, e, 8, &n), TERN_OK);
@@ -266,6 +273,36 @@ static void leaf_key_usage_must_allow_signing(void)
     CHECK(has(e, n, TERN_VERIFY_INVALID_PURPOSE, 0));
 }
 
+/* libcrypto's security levels: level 2 (tern's default) asks for 112
+ * bits, which RSA-1024 (80) does not give, nor a SHA-1 signature (63 in
+ * libcrypto 3.0, under level 1's 80 too); level 3 asks for 128, more than
+ * RSA-2048 gives. libcrypto 3.0 reports the RSA-1024 leaf as
+ * X509_V_ERR_EE_KEY_TOO_SMALL and the SHA-1 signed leaf as
+ * X509_V_ERR_CA_MD_TOO_WEAK, both at depth 0 (as `openssl verify
+ * -auth_level 2` shows): each is a weak key at that depth. */
+static void weak_keys_and_digests(void)
+{
+    struct tern_verify_error e[8];
+    size_t n = verify_at_level("rsa1024.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 2);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_WEAK_KEY, 0));
+    CHECK_INT(verify_at_level("rsa1024.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 1), 0);
+    n = verify_at_level("sha1.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 2);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_WEAK_KEY, 0));
+    n = verify_at_level("sha1.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 1);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_WEAK_KEY, 0));
+    CHECK_INT(verify_at_level("sha1.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 0), 0);
+    /* P-256 and SHA-256 give 128 bits, RSA-2048 112. */
+    CHECK_INT(verify_at_level("server-ec.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 3), 0);
+    CHECK_INT(verify_at_level("server-rsa.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 2),
+              0);
+    n = verify_at_level("server-rsa.pem", TERN_X509_SERVER, "localhost", NULL, 0, e, 8, 3);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_WEAK_KEY, 0));
+}
+
 static void parsing(void)
 {
     struct tern_x509_chain *c = load_chain("server-ec.pem");
@@ -319,4 +356,5 @@ static void ca_names(void)
 TEST_MAIN(T(good_server), T(expired), T(not_yet_valid), T(hostname_mismatch), T(several_reasons),
           T(unknown_issuer), T(untrusted_root), T(self_signed), T(wrong_purpose), T(chain_too_long),
           T(no_certificate), T(parsing), T(ca_names), T(problems_past_the_list_fail_closed),
-          T(name_constraints_violated), T(leaf_key_usage_must_allow_signing))
+          T(name_constraints_violated), T(leaf_key_usage_must_allow_signing),
+          T(weak_keys_and_digests))
