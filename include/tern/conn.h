@@ -52,8 +52,15 @@ TERN_API int tern_conn_new(struct tern_conn **out, struct tern_config *cfg, cons
  * call tern_conn_shutdown() first for an orderly close. */
 TERN_API void tern_conn_free(struct tern_conn *c);
 
-/* Client: sets the server name sent in the server_name extension (RFC
- * 6066), before tern_conn_start(). Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+/* Client: sets the server's name, before tern_conn_start(). A DNS name is
+ * sent in the server_name extension (RFC 6066) and the server's
+ * certificate must hold it among its subjectAltName DNS names as RFC 9525
+ * section 6.3 says (never in the subject's common name; a wildcard only as
+ * the whole left-most label, for one label). An IPv4 or IPv6 address
+ * literal is not sent (RFC 6066 section 3) and must be among the
+ * certificate's IP addresses; text that looks like an address but is none
+ * (only digits and dots, or a colon) matches no certificate.
+ * Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
 TERN_API int tern_conn_set_server_name(struct tern_conn *c, const char *name);
 
 /* Overrides the configuration's MTU for this connection (256..16384). */

@@ -1,5 +1,6 @@
 #include "crypto/x509.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,15 +328,46 @@ void tern_x509_chain_free(struct tern_x509_chain *c)
     free(c);
 }
 
+/* RFC 9525 section 6.3: the reference identity is only ever compared with
+ * the DNS names of subjectAltName, not the subject's common name ("the
+ * client MUST NOT seek a match for a reference identifier of CN-ID"); a
+ * wildcard must be the whole left-most label ("*.example.com", never
+ * "f*.example.com") and stands for one label. libcrypto already allows a
+ * wildcard only in the left-most label and for one label. */
+#define HOST_FLAGS (X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+
+/* Reads an address literal exactly (inet_pton: a dotted quad of decimal
+ * bytes, or RFC 4291 section 2.2 text, with no zone, port, brackets or
+ * spaces, which libcrypto's own reader lets through). Returns its length
+ * in out (4 or 16), or 0 when text is no address. */
+static size_t parse_address(const char *text, uint8_t out[16])
+{
+    if (inet_pton(AF_INET, text, out) == 1) {
+        return 4;
+    }
+    return inet_pton(AF_INET6, text, out) == 1 ? 16 : 0;
+}
+
+enum tern_x509_name_kind tern_x509_name_kind(const char *name)
+{
+    uint8_t addr[16];
+    if (parse_address(name, addr) > 0) {
+        return TERN_X509_NAME_IP;
+    }
+    size_t len = strlen(name);
+    if (strspn(name, "0123456789.") == len || strchr(name, ':') != NULL) {
+        return TERN_X509_NAME_NOT_AN_ADDRESS;
+    }
+    return TERN_X509_NAME_DNS;
+}
+
 int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host)
 {
-    if (c == NULL || c->n == 0 || host == NULL || host[0] == '\0') {
+    if (c == NULL || c->n == 0 || host == NULL || host[0] == '\0' ||
+        tern_x509_name_kind(host) != TERN_X509_NAME_DNS) {
         return 0;
     }
-    if (X509_check_ip_asc(c->x[0], host, 0) == 1) {
-        return 1;
-    }
-    return X509_check_host(c->x[0], host, strlen(host), 0, NULL) == 1;
+    return X509_check_host(c->x[0], host, strlen(host), HOST_FLAGS, NULL) == 1;
 }
 
 int tern_x509_chain_issued_by_any(const struct tern_x509_chain *c, const uint8_t *names, size_t len)
@@ -610,12 +642,18 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
                                              : X509_PURPOSE_SSL_SERVER);
     /* The name and address were checked when they were set: copying them
      * can only fail for memory. */
+    X509_VERIFY_PARAM_set_hostflags(param, HOST_FLAGS);
     if (check->host != NULL && X509_VERIFY_PARAM_set1_host(param, check->host, 0) != 1) {
         goto out;
     }
-    /* Text that looks like an address but is none names nothing a
-     * certificate could hold: a mismatch, found without asking libcrypto. */
-    int unmatchable = check->ip != NULL && X509_VERIFY_PARAM_set1_ip_asc(param, check->ip) != 1;
+    /* Text that is no address names nothing a certificate could hold: a
+     * mismatch, found without asking libcrypto. */
+    uint8_t addr[16];
+    size_t addr_len = check->ip != NULL ? parse_address(check->ip, addr) : 0;
+    int unmatchable = check->ip != NULL && addr_len == 0;
+    if (addr_len > 0 && X509_VERIFY_PARAM_set1_ip(param, addr, addr_len) != 1) {
+        goto out;
+    }
     if (check->max_depth > 0) {
         X509_VERIFY_PARAM_set_depth(param, check->max_depth);
     }

@@ -40,8 +40,27 @@ int tern_x509_chain_matches_key(const struct tern_x509_chain *c, const struct te
 
 void tern_x509_chain_free(struct tern_x509_chain *c);
 
-/* Whether the leaf is for host (a DNS name matched as RFC 6125 says, or an
- * IP address in text form): 1 or 0. */
+/* What a name given for a peer is. */
+enum tern_x509_name_kind {
+    TERN_X509_NAME_DNS = 1, /* a DNS host name */
+    TERN_X509_NAME_IP,      /* an IPv4 (dotted quad) or IPv6 address literal */
+    /* text that looks like an address but is none (only digits and dots,
+     * or a colon: RFC 1123 section 2.1 keeps the first from host names,
+     * and a colon is in none); no certificate can name it */
+    TERN_X509_NAME_NOT_AN_ADDRESS,
+};
+
+/* Which kind of name name is (a non-empty string). An address literal is
+ * exactly what inet_pton() reads: a dotted quad, or IPv6 text without a
+ * zone or brackets. */
+enum tern_x509_name_kind tern_x509_name_kind(const char *name);
+
+/* Whether the leaf is for host, a DNS name, among its subjectAltName DNS
+ * names as RFC 9525 section 6.3 says: never the subject's common name, a
+ * wildcard only as the whole left-most label and for one label. An address
+ * or anything else that is no DNS name matches nothing: this picks a chain
+ * by a client's server_name, which never holds an address (RFC 6066
+ * section 3). 1 or 0. */
 int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host);
 
 /* Whether some certificate of the chain was issued by, or is, one of the
@@ -80,11 +99,14 @@ enum tern_x509_purpose {
 };
 
 struct tern_x509_check {
-    int purpose;      /* enum tern_x509_purpose */
-    const char *host; /* DNS name to match, or NULL */
-    const char *ip;   /* IP address (text) to match, or NULL */
-    int max_depth;    /* certificates allowed above the leaf, 0: libcrypto's default */
-    int64_t at_time;  /* UNIX time to check validity at, 0: now */
+    int purpose; /* enum tern_x509_purpose */
+    /* DNS name to match (as tern_x509_chain_matches_host says), or NULL */
+    const char *host;
+    /* IP address (text) to match, or NULL; text that is no address (see
+     * TERN_X509_NAME_NOT_AN_ADDRESS) is a host mismatch */
+    const char *ip;
+    int max_depth;   /* certificates allowed above the leaf, 0: libcrypto's default */
+    int64_t at_time; /* UNIX time to check validity at, 0: now */
     /* libcrypto's security level (0..5) that keys and signature digests
      * must reach, else TERN_VERIFY_WEAK_KEY; 0 asks nothing */
     int security_level;

@@ -356,14 +356,14 @@ static int verify_chain(struct tern_hs12 *hs)
                                     .max_depth = TERN_CERT_MAX_CHAIN,
                                     .security_level = cfg->security_level};
     if (hs->is_client && hs->server_name[0] != '\0') {
-        /* A name that is an address is checked as one (RFC 6125 section
-         * 6.2.1 does not apply to IP addresses). */
-        int is_ip = strspn(hs->server_name, "0123456789.") == strlen(hs->server_name) ||
-                    strchr(hs->server_name, ':') != NULL;
-        if (is_ip) {
-            check.ip = hs->server_name;
-        } else {
+        /* An address is checked against the certificate's IP addresses
+         * (RFC 9525 section 6.3 covers DNS names only); text that looks
+         * like an address but is none goes the same way, and matches
+         * nothing. */
+        if (tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
             check.host = hs->server_name;
+        } else {
+            check.ip = hs->server_name;
         }
     }
     size_t n = 0;

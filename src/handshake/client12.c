@@ -94,7 +94,10 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
 
     hs->offered_exts = 0;
     struct tern_w_mark exts = tern_w_open16(w);
-    if (hs->server_name[0] != '\0') {
+    /* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not
+     * permitted in HostName": a client given an address sends no name (and
+     * still checks the address against the certificate). */
+    if (hs->server_name[0] != '\0' && tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
         add_ext(hs, w, TERN_EXT_SERVER_NAME, TERN_EXTI_SERVER_NAME);
         struct tern_w_mark body = tern_w_open16(w);
         struct tern_w_mark list = tern_w_open16(w);

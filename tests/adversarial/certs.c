@@ -271,3 +271,75 @@ void adv_certificate_sha1_signature(void)
     adv_expect_failed(c, TERN_ERR_CERT_UNKNOWN, 46);
     tern_conn_free(c);
 }
+
+/* ---- server_name holding an address ------------------------------------------------ */
+
+/* A ClientHello for TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 naming name in
+ * server_name, to a server holding a chain for wrong.example (first) and
+ * one for localhost and 127.0.0.1; returns whether the server's answer
+ * carries the leaf of the PKI file leaf. */
+static int server_answers_with(const char *name, const char *leaf)
+{
+    struct tern_config *sc = NULL;
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(
+        tern_config_add_certificate_files(sc, adv_pki("wronghost.pem"), adv_pki("wronghost.key")),
+        TERN_OK);
+    CHECK_INT(
+        tern_config_add_certificate_files(sc, adv_pki("server-ec.pem"), adv_pki("server-ec.key")),
+        TERN_OK);
+    CHECK_INT(tern_config_set_cookies(sc, 0, NULL, 0), TERN_OK);
+    struct tern_conn *s = adv_server(sc);
+    static const uint8_t empty[1];
+    static const uint8_t groups[4] = {0, 2, 0, 29};
+    static const uint8_t schemes[4] = {0, 2, 4, 3};
+    uint8_t sni[64];
+    size_t name_len = strlen(name);
+    sni[0] = 0;
+    sni[1] = (uint8_t)(3 + name_len);
+    sni[2] = 0; /* host_name */
+    sni[3] = 0;
+    sni[4] = (uint8_t)name_len;
+    memcpy(sni + 5, name, name_len);
+    uint8_t exts[128];
+    size_t n = adv_ext(exts, sizeof(exts), 0, TERN_EXT_EXTENDED_MASTER_SECRET, empty, 0);
+    n = adv_ext(exts, sizeof(exts), n, TERN_EXT_SUPPORTED_GROUPS, groups, sizeof(groups));
+    n = adv_ext(exts, sizeof(exts), n, TERN_EXT_SIGNATURE_ALGORITHMS, schemes, sizeof(schemes));
+    n = adv_ext(exts, sizeof(exts), n, TERN_EXT_SERVER_NAME, sni, 5 + name_len);
+    static const uint16_t suite = 0xc02b;
+    uint8_t body[ADV_DGRAM];
+    size_t len = adv_client_hello_body(body, sizeof(body), &suite, 1, exts, n, NULL, 0);
+    uint8_t d[ADV_DGRAM];
+    len = adv_message(d, sizeof(d), TERN_HS_CLIENT_HELLO, 0, 0, body, (uint32_t)len);
+    CHECK_INT(adv_feed(s, d, len), TERN_OK);
+    /* The server's flight; the leaf is one record's worth, in one piece. */
+    static uint8_t flight[8 * ADV_DGRAM];
+    size_t used = 0;
+    ptrdiff_t got;
+    while (used + ADV_DGRAM <= sizeof(flight) &&
+           (got = tern_conn_pull(s, 0, flight + used, ADV_DGRAM)) > 0) {
+        used += (size_t)got;
+    }
+    tern_conn_free(s);
+    static uint8_t buf[4096];
+    const uint8_t *der[1];
+    size_t der_len[1];
+    CHECK_INT(adv_pki_der(leaf, buf, sizeof(buf), der, der_len, 1), 1);
+    for (size_t i = 0; i + der_len[0] <= used; i++) {
+        if (memcmp(flight + i, der[0], der_len[0]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void adv_server_name_address_ignored(void);
+void adv_server_name_address_ignored(void)
+{
+    /* RFC 6066 section 3: HostName never holds an address, so one does
+     * not choose the chain: the server sends its first. */
+    CHECK(server_answers_with("127.0.0.1", "wronghost.pem"));
+    CHECK(server_answers_with("::1", "wronghost.pem"));
+    /* A name does. */
+    CHECK(server_answers_with("localhost", "server-ec.pem"));
+}

@@ -6,10 +6,13 @@
 
 #include <tern/tern.h>
 
+#include "crypto/x509.h"
 #include "handshake/header.h"
+#include "handshake/hello.h"
 #include "pair.h"
 #include "record/header.h"
 #include "test.h"
+#include "wire.h"
 
 static char *path(const char *name)
 {
@@ -415,6 +418,158 @@ static void weak_keys_refused_by_default(void)
     pair_free(&p);
 }
 
+/* Host names as RFC 9525 section 6.3 has them: never the subject's CN, a
+ * wildcard only as the whole left-most label, for one label. */
+static void host_names_as_rfc9525(void)
+{
+    bad("cn-only", "localhost", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    bad("partial-wildcard", "foo.example.com", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN,
+        46);
+    bad("wildcard", "a.b.example.com", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    struct pair p;
+    CHECK(run(&p, client_cfg(), server_cfg("wildcard", 0xc02b), "foo.example.com"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+}
+
+/* What the tap saw of the client's ClientHellos. */
+struct hello_watch {
+    int hellos;
+    int with_server_name;
+    const char *replace; /* the name to put in place of the client's, same length */
+    const char *name;    /* the client's */
+};
+
+static int watch_hello(void *arg, int from_client, uint8_t *dgram, size_t *len)
+{
+    struct hello_watch *w = arg;
+    if (!from_client) {
+        return 1;
+    }
+    if (w->replace != NULL) {
+        size_t n = strlen(w->name);
+        for (size_t i = 0; i + n <= *len; i++) {
+            if (memcmp(dgram + i, w->name, n) == 0) {
+                memcpy(dgram + i, w->replace, n);
+            }
+        }
+    }
+    struct wire_msg m[WIRE_MAX_MSGS];
+    size_t n = wire_messages(dgram, *len, m);
+    for (size_t i = 0; i < n; i++) {
+        struct tern_reader body;
+        struct tern_client_hello ch;
+        tern_r_init(&body, dgram + m[i].body_off, m[i].body_len);
+        if (m[i].type == TERN_HS_CLIENT_HELLO && tern_client_hello_parse(body, &ch) == TERN_OK) {
+            w->hellos++;
+            w->with_server_name += tern_exts_has(&ch.exts, TERN_EXTI_SERVER_NAME);
+        }
+    }
+    return 1;
+}
+
+/* Runs a handshake with the client asking for name, watched by w. */
+static int run_watched(struct pair *p, struct tern_config *cc, struct tern_config *sc,
+                       const char *name, struct hello_watch *w)
+{
+    CHECK_INT(pair_init_named(p, cc, sc, 23, name), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    p->tap = watch_hello;
+    p->tap_arg = w;
+    return pair_handshake(p, 200);
+}
+
+/* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted
+ * in HostName". A client given an address sends no server_name, and still
+ * checks the address against the certificate's IP addresses. */
+static void address_not_sent_as_server_name(void)
+{
+    static const char *const addresses[] = {"127.0.0.1", "::1"};
+    for (size_t i = 0; i < 2; i++) {
+        struct hello_watch w = {0, 0, NULL, NULL};
+        struct pair p;
+        CHECK(run_watched(&p, client_cfg(), server_cfg("server-ec", 0xc02b), addresses[i], &w));
+        CHECK(w.hellos >= 1);
+        CHECK_INT(w.with_server_name, 0);
+        CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+        pair_free(&p);
+    }
+    bad("server-ec", "::2", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    /* Text that looks like an address but is none is a host mismatch. */
+    bad("server-ec", "999.0.0.1", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    /* A name is sent. */
+    struct hello_watch w = {0, 0, NULL, NULL};
+    struct pair p;
+    CHECK(run_watched(&p, client_cfg(), server_cfg("server-ec", 0xc02b), "localhost", &w));
+    CHECK(w.hellos >= 1);
+    CHECK_INT(w.with_server_name, w.hellos);
+    pair_free(&p);
+}
+
+/* The leaf the server sent, as the client's verify callback saw it. */
+static uint8_t g_leaf[4096];
+static size_t g_leaf_len;
+
+static int keep_leaf(void *arg, struct tern_conn *conn, const struct tern_verify_error *errs,
+                     size_t n)
+{
+    (void)arg;
+    (void)errs;
+    (void)n;
+    size_t len = 0;
+    const uint8_t *der = tern_conn_peer_certificate(conn, 0, &len);
+    g_leaf_len = der != NULL && len <= sizeof(g_leaf) ? len : 0;
+    if (g_leaf_len > 0) {
+        memcpy(g_leaf, der, len);
+    }
+    return 0;
+}
+
+/* Whether the leaf kept is the one of the PKI file name. */
+static int leaf_is(const char *name)
+{
+    FILE *f = fopen(path(name), "rb");
+    static uint8_t pem[8192];
+    size_t n = f != NULL ? fread(pem, 1, sizeof(pem), f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    struct tern_x509_chain *chain = NULL;
+    CHECK_INT(tern_x509_chain_parse(pem, n, &chain), TERN_OK);
+    size_t want_len = 0;
+    const uint8_t *want = tern_x509_chain_der(chain, 0, &want_len);
+    int same = want != NULL && g_leaf_len == want_len && memcmp(g_leaf, want, want_len) == 0;
+    tern_x509_chain_free(chain);
+    return same;
+}
+
+/* A server does not choose its chain by an address in server_name (a
+ * client that sends one breaks RFC 6066 section 3). The client's name is
+ * replaced on the wire by one of the same length; its callback (called for
+ * the host mismatch) sees which leaf came, and ends the handshake, whose
+ * transcripts now differ anyway. */
+static void server_ignores_address_in_server_name(void)
+{
+    static const char *const sent[] = {"127.0.0.1", "localhost"};
+    static const char *const leaf[] = {"wronghost.pem", "server-ec.pem"};
+    for (size_t i = 0; i < 2; i++) {
+        struct tern_config *sc = server_cfg("wronghost", 0xc02b);
+        CHECK_INT(
+            tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
+            TERN_OK);
+        struct tern_config *cc = client_cfg();
+        CHECK_INT(tern_config_set_verify_callback(cc, keep_leaf, NULL), TERN_OK);
+        struct hello_watch w = {0, 0, sent[i], "abcdefghi"};
+        struct pair p;
+        g_leaf_len = 0;
+        CHECK_INT(run_watched(&p, cc, sc, w.name, &w), 0);
+        CHECK(w.hellos >= 1);
+        CHECK(leaf_is(leaf[i]));
+        pair_free(&p);
+    }
+}
+
 /* A key that does not match its certificate is refused when configured. */
 static void mismatched_key(void)
 {
@@ -602,4 +757,6 @@ TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(ch
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
           T(client_certificates), T(mismatched_key), T(callback_cannot_accept_unlisted_problems),
           T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list),
-          T(key_usage_without_signing_refused), T(weak_keys_refused_by_default))
+          T(key_usage_without_signing_refused), T(weak_keys_refused_by_default),
+          T(host_names_as_rfc9525), T(address_not_sent_as_server_name),
+          T(server_ignores_address_in_server_name))

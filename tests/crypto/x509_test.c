@@ -303,6 +303,76 @@ static void weak_keys_and_digests(void)
     CHECK(has(e, n, TERN_VERIFY_WEAK_KEY, 0));
 }
 
+/* Whether the leaf of a PKI file names host, as a server choosing a chain
+ * by server_name asks. */
+static int names(const char *name, const char *host)
+{
+    struct tern_x509_chain *c = load_chain(name);
+    int r = tern_x509_chain_matches_host(c, host);
+    tern_x509_chain_free(c);
+    return r;
+}
+
+/* RFC 9525 section 6.3: a name is only ever looked for among the DNS names
+ * of subjectAltName, never in the subject's common name. */
+static void common_name_is_no_host_name(void)
+{
+    struct tern_verify_error e[8];
+    size_t n = verify("cn-only.pem", TERN_X509_SERVER, "localhost", NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_HOSTNAME_MISMATCH, 0));
+    CHECK_INT(names("cn-only.pem", "localhost"), 0);
+}
+
+/* RFC 9525 section 6.3: a wildcard is the whole left-most label and
+ * stands for exactly one label; "f*.example.com" names nothing. */
+static void wildcards_whole_left_label_only(void)
+{
+    struct tern_verify_error e[8];
+    size_t n = verify("partial-wildcard.pem", TERN_X509_SERVER, "foo.example.com", NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_HOSTNAME_MISMATCH, 0));
+    CHECK_INT(names("partial-wildcard.pem", "foo.example.com"), 0);
+    CHECK_INT(verify("wildcard.pem", TERN_X509_SERVER, "foo.example.com", NULL, 0, e), 0);
+    CHECK_INT(names("wildcard.pem", "foo.example.com"), 1);
+    n = verify("wildcard.pem", TERN_X509_SERVER, "a.b.example.com", NULL, 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_HOSTNAME_MISMATCH, 0));
+    CHECK_INT(names("wildcard.pem", "a.b.example.com"), 0);
+    CHECK_INT(names("wildcard.pem", "example.com"), 0);
+}
+
+/* RFC 6066 section 3: server_name never carries an address, so a chain is
+ * never chosen for one, even when it holds that address. */
+static void server_name_never_an_address(void)
+{
+    CHECK_INT(names("server-ec.pem", "localhost"), 1);
+    CHECK_INT(names("server-ec.pem", "127.0.0.1"), 0);
+    CHECK_INT(names("server-ec.pem", "::1"), 0);
+}
+
+/* Address literals are read exactly; text that looks like an address but
+ * is none is told apart from a DNS name, and matches nothing. */
+static void name_kinds(void)
+{
+    CHECK_INT(tern_x509_name_kind("127.0.0.1"), TERN_X509_NAME_IP);
+    CHECK_INT(tern_x509_name_kind("::1"), TERN_X509_NAME_IP);
+    CHECK_INT(tern_x509_name_kind("2001:db8::1.2.3.4"), TERN_X509_NAME_IP);
+    CHECK_INT(tern_x509_name_kind("localhost"), TERN_X509_NAME_DNS);
+    CHECK_INT(tern_x509_name_kind("foo.example.com"), TERN_X509_NAME_DNS);
+    CHECK_INT(tern_x509_name_kind("1.example"), TERN_X509_NAME_DNS);
+    static const char *const not_addresses[] = {"999.0.0.1",  "1.2.3", "1.2.3.4.5", "[::1]",
+                                                "fe80::1%lo", "::1::", "127.0.0.01"};
+    for (size_t i = 0; i < sizeof(not_addresses) / sizeof(not_addresses[0]); i++) {
+        CHECK_INT(tern_x509_name_kind(not_addresses[i]), TERN_X509_NAME_NOT_AN_ADDRESS);
+    }
+    struct tern_verify_error e[8];
+    size_t n = verify("server-ec.pem", TERN_X509_SERVER, NULL, "999.0.0.1", 0, e);
+    CHECK_INT(n, 1);
+    CHECK(has(e, n, TERN_VERIFY_HOSTNAME_MISMATCH, 0));
+    CHECK_INT(verify("server-ec.pem", TERN_X509_SERVER, NULL, "::1", 0, e), 0);
+}
+
 static void parsing(void)
 {
     struct tern_x509_chain *c = load_chain("server-ec.pem");
@@ -357,4 +427,5 @@ TEST_MAIN(T(good_server), T(expired), T(not_yet_valid), T(hostname_mismatch), T(
           T(unknown_issuer), T(untrusted_root), T(self_signed), T(wrong_purpose), T(chain_too_long),
           T(no_certificate), T(parsing), T(ca_names), T(problems_past_the_list_fail_closed),
           T(name_constraints_violated), T(leaf_key_usage_must_allow_signing),
-          T(weak_keys_and_digests))
+          T(weak_keys_and_digests), T(common_name_is_no_host_name),
+          T(wildcards_whole_left_label_only), T(server_name_never_an_address), T(name_kinds))
