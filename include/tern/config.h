@@ -60,10 +60,10 @@ enum tern_config_flag {
     TERN_FLAG_KEEP_PEER_CHAIN = 1u << 2,
     /* Clients: verify the server's certificate without checking that it
      * names the server (for peers known only by their CA, e.g. a private
-     * PKI that issues nameless device certificates). Without it a client
-     * that verifies certificates must be given the server's name
-     * (tern_conn_set_server_name()), or tern_conn_start() fails with
-     * TERN_ERR_NO_SERVER_NAME. */
+     * PKI that issues nameless device certificates); a name set with
+     * tern_conn_set_server_name() is still sent, not checked. Without it a
+     * client that verifies certificates must be given the server's name,
+     * or tern_conn_start() fails with TERN_ERR_NO_SERVER_NAME. */
     TERN_FLAG_NO_NAME_CHECK = 1u << 3,
 };
 

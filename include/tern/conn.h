@@ -67,8 +67,15 @@ TERN_API int tern_conn_set_server_name(struct tern_conn *c, const char *name);
 TERN_API int tern_conn_set_mtu(struct tern_conn *c, size_t mtu);
 
 /* Client: starts the handshake (the ClientHello becomes ready to pull).
- * Errors: TERN_ERR_STATE (not a client, or already started), TERN_ERR_NOMEM,
- * TERN_ERR_CRYPTO. */
+ * A client that may verify an X.509 certificate from the server (it offers
+ * certificate suites and has trust anchors, a verify callback or verify
+ * pause) needs the server's name (tern_conn_set_server_name()) unless its
+ * configuration has TERN_FLAG_NO_NAME_CHECK (or the test-only
+ * TERN_FLAG_INSECURE_NO_VERIFY); without it the call fails with
+ * TERN_ERR_NO_SERVER_NAME and changes nothing: set a name and call again.
+ * Raw-public-key-only and PSK-only clients need no name.
+ * Errors: TERN_ERR_STATE (not a client, or already started),
+ * TERN_ERR_NO_SERVER_NAME, TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
 TERN_API int tern_conn_start(struct tern_conn *c, uint64_t now_ns);
 
 /* Processes one datagram from the peer. Handshake records move the

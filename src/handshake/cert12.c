@@ -355,7 +355,8 @@ static int verify_chain(struct tern_hs12 *hs)
     struct tern_x509_check check = {.purpose = hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT,
                                     .max_depth = TERN_CERT_MAX_CHAIN,
                                     .security_level = cfg->security_level};
-    if (hs->is_client && hs->server_name[0] != '\0') {
+    if (hs->is_client && hs->server_name[0] != '\0' &&
+        (cfg->flags & TERN_FLAG_NO_NAME_CHECK) == 0) {
         /* An address is checked against the certificate's IP addresses
          * (RFC 9525 section 6.3 covers DNS names only); text that looks
          * like an address but is none goes the same way, and matches

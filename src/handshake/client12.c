@@ -177,6 +177,21 @@ static int keep_transcript(struct tern_hs12 *hs)
     return TERN_OK;
 }
 
+int tern_hs12_client_may_start(const struct tern_hs12 *hs)
+{
+    const struct tern_config *cfg = hs->cfg;
+    if (hs->server_name[0] != '\0' ||
+        (cfg->flags & (TERN_FLAG_NO_NAME_CHECK | TERN_FLAG_INSECURE_NO_VERIFY)) != 0) {
+        return TERN_OK;
+    }
+    /* A chain verified without a name to look for in it proves only that
+     * one of the trust anchors issued it, to anyone: the server must be
+     * named, or the check waived by name (DESIGN.md principle 4). These
+     * are what make a client take X.509 certificates from a server. */
+    int judges_x509 = cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
+    return judges_x509 && offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
+}
+
 int tern_hs12_client_start(struct tern_hs12 *hs)
 {
     TERN_TRY(keep_transcript(hs));

@@ -570,6 +570,118 @@ static void server_ignores_address_in_server_name(void)
     }
 }
 
+/* A client started with no server name: refused before anything is sent
+ * when it would verify an X.509 certificate; the connection stays as it
+ * was, so a name can be set and the client started again. */
+static void start_refused_without_name(struct tern_config *cc)
+{
+    struct pair p;
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(pair_init_named(&p, cc, sc, 24, NULL), TERN_ERR_NO_SERVER_NAME);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_IDLE);
+    CHECK_INT(tern_conn_error(p.client), TERN_OK);
+    uint8_t out[PAIR_DGRAM];
+    CHECK_INT(tern_conn_pull(p.client, p.now, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK(tern_conn_deadline(p.client) == UINT64_MAX);
+    CHECK_INT(tern_conn_start(p.client, p.now), TERN_ERR_NO_SERVER_NAME);
+    CHECK_INT(tern_conn_set_server_name(p.client, "localhost"), TERN_OK);
+    CHECK_INT(tern_conn_start(p.client, p.now), TERN_OK);
+    CHECK(pair_handshake(&p, 200));
+    pair_free(&p);
+}
+
+static int accept_nothing(void *arg, struct tern_conn *conn, const struct tern_verify_error *errs,
+                          size_t n)
+{
+    (void)arg;
+    (void)conn;
+    (void)errs;
+    (void)n;
+    return 0;
+}
+
+/* Verifying a certificate without knowing whom it should name accepts any
+ * certificate the trust anchors ever issued: a client that would verify
+ * one (trust anchors, a verify callback or pause mode) must be given the
+ * server's name, or opt out of the name check by name. */
+static void no_server_name_refused(void)
+{
+    start_refused_without_name(client_cfg());
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_nothing, NULL), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    start_refused_without_name(cc);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    start_refused_without_name(cc);
+    /* Raw public keys allowed as well as certificates. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ec.pub")), TERN_OK);
+    start_refused_without_name(cc);
+    /* A callback alone judges certificates too. */
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_nothing, NULL), TERN_OK);
+    struct pair p;
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(pair_init_named(&p, cc, sc, 24, NULL), TERN_ERR_NO_SERVER_NAME);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    pair_free(&p);
+}
+
+/* TERN_FLAG_NO_NAME_CHECK: the chain is verified, the name is not. */
+static void no_name_check_flag(void)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("wronghost", 0xc02b), NULL));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    /* With a name as well: it is sent, and not checked. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    struct hello_watch w = {0, 0, NULL, NULL};
+    CHECK(run_watched(&p, cc, server_cfg("server-ec", 0xc02b), "example.org", &w));
+    CHECK_INT(w.with_server_name, w.hellos);
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    /* Everything else is still verified. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("expired", 0xc02b), NULL), 0);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_EXPIRED);
+    pair_free(&p);
+}
+
+/* Clients that verify no X.509 certificate need no name: raw public keys
+ * only, PSK only (with trust anchors but PSK suites only), and the test-only
+ * insecure mode. */
+static void no_name_needed_without_x509(void)
+{
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    static const uint8_t id[3] = {'p', 's', 'k'};
+    static const uint8_t key[16] = {1, 2, 3};
+    static const uint16_t psk_suite = 0xc0a8;
+    CHECK_INT(tern_config_set_psk(cc, id, sizeof(id), key, sizeof(key)), TERN_OK);
+    CHECK_INT(tern_config_set_suites(cc, &psk_suite, 1), TERN_OK);
+    struct tern_config *sc = NULL;
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_set_psk(sc, id, sizeof(id), key, sizeof(key)), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, sc, NULL));
+    pair_free(&p);
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY), TERN_OK);
+    CHECK(run(&p, cc, server_cfg("server-ec", 0xc02b), NULL));
+    pair_free(&p);
+}
+
 /* A key that does not match its certificate is refused when configured. */
 static void mismatched_key(void)
 {
@@ -759,4 +871,5 @@ TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(ch
           T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list),
           T(key_usage_without_signing_refused), T(weak_keys_refused_by_default),
           T(host_names_as_rfc9525), T(address_not_sent_as_server_name),
-          T(server_ignores_address_in_server_name))
+          T(server_ignores_address_in_server_name), T(no_server_name_refused),
+          T(no_name_check_flag), T(no_name_needed_without_x509))
