@@ -43,6 +43,22 @@ static int looks_like_pem(const uint8_t *data, size_t len)
     return 0;
 }
 
+/* libcrypto computes a certificate's extension fields (key usage, basic
+ * constraints, key identifiers, names, the signature's strength) on first
+ * use and stores them in the certificate, under the certificate's lock;
+ * but other libcrypto code reads those fields without taking it, so a
+ * thread making that first computation races with another thread using
+ * the same certificate (ThreadSanitizer reports it). tern shares
+ * certificates between threads: those the cache hands to every connection
+ * that receives the same bytes, a configuration's own chains and its trust
+ * anchors. So each is settled while one thread alone holds it, before it
+ * is shared; afterwards every use only reads. (Extensions that do not
+ * decode are marked so, and verification reports them.) */
+static void settle(X509 *x)
+{
+    X509_get_extension_flags(x);
+}
+
 /* Appends x with its DER encoding der (taking ownership of both, even on
  * failure). */
 static int chain_take(struct tern_x509_chain *c, X509 *x, unsigned char *der, size_t len)
@@ -62,6 +78,7 @@ static int chain_take(struct tern_x509_chain *c, X509 *x, unsigned char *der, si
 /* Appends x (taking ownership) with its DER encoding. */
 static int chain_push(struct tern_x509_chain *c, X509 *x)
 {
+    settle(x);
     unsigned char *der = NULL;
     int len = i2d_X509(x, &der);
     if (len <= 0) {
@@ -189,6 +206,8 @@ static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t 
         X509_free(x);
         return TERN_ERR_BAD_CREDENTIAL;
     }
+    /* Before the cache publishes it to other threads. */
+    settle(x);
     cache_put(der, len, x, enc, (size_t)n);
     return chain_take(c, x, enc, (size_t)n);
 }
@@ -433,6 +452,7 @@ void tern_trust_free(struct tern_trust *t)
 static int push_anchor(void *arg, X509 *x)
 {
     struct tern_trust *t = arg;
+    settle(x);
     if (X509_STORE_add_cert(t->store, x) != 1 || sk_X509_push(t->anchors, x) <= 0) {
         X509_free(x);
         return TERN_ERR_NOMEM;

@@ -5,6 +5,7 @@
 
 #include <tern/err.h>
 
+#include "alloc_count.h"
 #include "crypto/x509.h"
 #include "test.h"
 
@@ -373,6 +374,55 @@ static void name_kinds(void)
     CHECK_INT(verify("server-ec.pem", TERN_X509_SERVER, NULL, "::1", 0, e), 0);
 }
 
+/* Verifies chain against the test CA; returns libcrypto's allocations. */
+static unsigned long crypto_allocations_to_verify(const struct tern_trust *t,
+                                                  const struct tern_x509_chain *c)
+{
+    struct tern_x509_check check = {TERN_X509_SERVER, "localhost", NULL, 0, 0, 2};
+    struct tern_verify_error e[8];
+    size_t n = 0;
+    alloc_count_reset();
+    CHECK_INT(tern_x509_verify(t, c, &check, e, 8, &n), TERN_OK);
+    return alloc_count_get().crypto;
+}
+
+/* A certificate decoded from the wire is shared through a process-wide
+ * cache with every connection, in every thread, that receives the same
+ * bytes. libcrypto computes a certificate's extension fields (key usage,
+ * basic constraints, key identifiers, ...) on first use and keeps them in
+ * the certificate; were that first use a verification in one thread while
+ * another thread reads them, the two would race. So the cache publishes
+ * only certificates whose fields are computed: verifying the one just
+ * decoded costs libcrypto exactly what verifying it again does. */
+static void cache_publishes_settled_certificates(void)
+{
+    struct tern_trust *t = load_trust("ca.pem");
+    /* The store, the anchor and the digests verification fetches. */
+    struct tern_x509_chain *warm = load_chain("server-ec.pem");
+    crypto_allocations_to_verify(t, warm);
+    crypto_allocations_to_verify(t, warm);
+    tern_x509_chain_free(warm);
+    /* future.pem goes through the cache in no other case of this file. */
+    struct tern_x509_chain *pem = load_chain("future.pem");
+    static uint8_t der[4096];
+    size_t len = 0;
+    const uint8_t *p = tern_x509_chain_der(pem, 0, &len);
+    CHECK(p != NULL && len <= sizeof(der));
+    memcpy(der, p, len);
+    tern_x509_chain_free(pem);
+    const uint8_t *list[1] = {der};
+    struct tern_x509_chain *first = NULL;
+    struct tern_x509_chain *again = NULL;
+    CHECK_INT(tern_x509_chain_from_der(list, &len, 1, &first), TERN_OK); /* decoded, cached */
+    CHECK_INT(tern_x509_chain_from_der(list, &len, 1, &again), TERN_OK); /* shared */
+    unsigned long a = crypto_allocations_to_verify(t, first);
+    unsigned long b = crypto_allocations_to_verify(t, again);
+    CHECK_INT(a, b);
+    tern_x509_chain_free(first);
+    tern_x509_chain_free(again);
+    tern_trust_free(t);
+}
+
 static void parsing(void)
 {
     struct tern_x509_chain *c = load_chain("server-ec.pem");
@@ -423,9 +473,34 @@ static void ca_names(void)
     tern_trust_free(t);
 }
 
-TEST_MAIN(T(good_server), T(expired), T(not_yet_valid), T(hostname_mismatch), T(several_reasons),
-          T(unknown_issuer), T(untrusted_root), T(self_signed), T(wrong_purpose), T(chain_too_long),
-          T(no_certificate), T(parsing), T(ca_names), T(problems_past_the_list_fail_closed),
-          T(name_constraints_violated), T(leaf_key_usage_must_allow_signing),
-          T(weak_keys_and_digests), T(common_name_is_no_host_name),
-          T(wildcards_whole_left_label_only), T(server_name_never_an_address), T(name_kinds))
+int main(int argc, char **argv)
+{
+    /* Before anything touches libcrypto. */
+    if (alloc_count_init() != 0) {
+        fprintf(stderr, "cannot count libcrypto's allocations\n");
+        return 1;
+    }
+    static const struct test_case cases[] = {T(good_server),
+                                             T(expired),
+                                             T(not_yet_valid),
+                                             T(hostname_mismatch),
+                                             T(several_reasons),
+                                             T(unknown_issuer),
+                                             T(untrusted_root),
+                                             T(self_signed),
+                                             T(wrong_purpose),
+                                             T(chain_too_long),
+                                             T(no_certificate),
+                                             T(parsing),
+                                             T(ca_names),
+                                             T(problems_past_the_list_fail_closed),
+                                             T(name_constraints_violated),
+                                             T(leaf_key_usage_must_allow_signing),
+                                             T(weak_keys_and_digests),
+                                             T(common_name_is_no_host_name),
+                                             T(wildcards_whole_left_label_only),
+                                             T(server_name_never_an_address),
+                                             T(name_kinds),
+                                             T(cache_publishes_settled_certificates)};
+    return test_run(cases, sizeof(cases) / sizeof(cases[0]), argc, argv);
+}
