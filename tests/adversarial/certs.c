@@ -139,7 +139,7 @@ size_t adv_pki_der(const char *name, uint8_t *buf, size_t cap, const uint8_t **d
     return n < max ? n : max;
 }
 
-/* ---- more problems than the list holds ------------------------------------------ */
+/* ---- more problems than the list holds ---------------------------------------------- */
 
 static int accept_expired_only(void *arg, struct tern_conn *conn,
                                const struct tern_verify_error *errs, size_t n)
@@ -230,7 +230,7 @@ void adv_certificate_name_constraints_past_list(void)
     resume_refused_past_list("nc-chain.pem");
 }
 
-/* ---- a leaf that may not sign -------------------------------------------------- */
+/* ---- a leaf that may not sign ------------------------------------------------------- */
 
 void adv_certificate_key_usage_no_signature(void);
 void adv_certificate_key_usage_no_signature(void)
@@ -251,7 +251,7 @@ void adv_certificate_key_usage_no_signature(void)
     tern_conn_free(c);
 }
 
-/* ---- weak keys and digests ---------------------------------------------------- */
+/* ---- weak keys and digests ---------------------------------------------------------- */
 
 void adv_certificate_sha1_signature(void);
 void adv_certificate_sha1_signature(void)
@@ -272,7 +272,7 @@ void adv_certificate_sha1_signature(void)
     tern_conn_free(c);
 }
 
-/* ---- server_name holding an address ------------------------------------------------ */
+/* ---- server_name holding an address ------------------------------------------------- */
 
 /* A ClientHello for TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 naming name in
  * server_name, to a server holding a chain for wrong.example (first) and
