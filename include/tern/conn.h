@@ -55,8 +55,8 @@ TERN_API void tern_conn_free(struct tern_conn *c);
 /* Client: sets the server's name, before tern_conn_start(). A DNS name is
  * sent in the server_name extension (RFC 6066) and the server's
  * certificate must hold it among its subjectAltName DNS names as RFC 9525
- * section 6.3 says (never in the subject's common name; a wildcard only as
- * the whole left-most label, for one label). An IPv4 or IPv6 address
+ * says (never in the subject's common name; a wildcard only as the whole
+ * left-most label, for one label). An IPv4 or IPv6 address
  * literal is not sent (RFC 6066 section 3) and must be among the
  * certificate's IP addresses; text that looks like an address but is none
  * (only digits and dots, or a colon) matches no certificate.

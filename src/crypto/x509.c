@@ -347,11 +347,11 @@ void tern_x509_chain_free(struct tern_x509_chain *c)
     free(c);
 }
 
-/* RFC 9525 section 6.3: the reference identity is only ever compared with
- * the DNS names of subjectAltName, not the subject's common name ("the
- * client MUST NOT seek a match for a reference identifier of CN-ID"); a
- * wildcard must be the whole left-most label ("*.example.com", never
- * "f*.example.com") and stands for one label. libcrypto already allows a
+/* Host names as RFC 9525 has them: compared with the DNS names of
+ * subjectAltName only, never with the subject's common name (the CN-ID
+ * that RFC 6125 still allowed as a fallback); and by its section 6.3 a
+ * wildcard must be the complete left-most label ("*.example.com", never
+ * "f*.example.com") and matches one label. libcrypto already allows a
  * wildcard only in the left-most label and for one label. */
 #define HOST_FLAGS (X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
 
@@ -660,9 +660,9 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     X509_VERIFY_PARAM_set_purpose(param, check->purpose == TERN_X509_CLIENT
                                              ? X509_PURPOSE_SSL_CLIENT
                                              : X509_PURPOSE_SSL_SERVER);
+    X509_VERIFY_PARAM_set_hostflags(param, HOST_FLAGS);
     /* The name and address were checked when they were set: copying them
      * can only fail for memory. */
-    X509_VERIFY_PARAM_set_hostflags(param, HOST_FLAGS);
     if (check->host != NULL && X509_VERIFY_PARAM_set1_host(param, check->host, 0) != 1) {
         goto out;
     }

@@ -56,8 +56,8 @@ enum tern_x509_name_kind {
 enum tern_x509_name_kind tern_x509_name_kind(const char *name);
 
 /* Whether the leaf is for host, a DNS name, among its subjectAltName DNS
- * names as RFC 9525 section 6.3 says: never the subject's common name, a
- * wildcard only as the whole left-most label and for one label. An address
+ * names as RFC 9525 says: never the subject's common name, a wildcard only
+ * as the whole left-most label and for one label (section 6.3). An address
  * or anything else that is no DNS name matches nothing: this picks a chain
  * by a client's server_name, which never holds an address (RFC 6066
  * section 3). 1 or 0. */

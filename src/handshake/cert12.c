@@ -357,9 +357,9 @@ static int verify_chain(struct tern_hs12 *hs)
                                     .security_level = cfg->security_level};
     if (hs->is_client && hs->server_name[0] != '\0' &&
         (cfg->flags & TERN_FLAG_NO_NAME_CHECK) == 0) {
-        /* An address is checked against the certificate's IP addresses
-         * (RFC 9525 section 6.3 covers DNS names only); text that looks
-         * like an address but is none goes the same way, and matches
+        /* An address is checked against the certificate's IP addresses,
+         * a DNS name against its DNS names; text that looks like an
+         * address but is none goes the way of addresses, and matches
          * nothing. */
         if (tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
             check.host = hs->server_name;

@@ -418,7 +418,7 @@ static void weak_keys_refused_by_default(void)
     pair_free(&p);
 }
 
-/* Host names as RFC 9525 section 6.3 has them: never the subject's CN, a
+/* Host names as RFC 9525 has them: never the subject's CN, a
  * wildcard only as the whole left-most label, for one label. */
 static void host_names_as_rfc9525(void)
 {

@@ -314,7 +314,7 @@ static int names(const char *name, const char *host)
     return r;
 }
 
-/* RFC 9525 section 6.3: a name is only ever looked for among the DNS names
+/* RFC 9525: a name is only ever looked for among the DNS names
  * of subjectAltName, never in the subject's common name. */
 static void common_name_is_no_host_name(void)
 {
@@ -325,7 +325,7 @@ static void common_name_is_no_host_name(void)
     CHECK_INT(names("cn-only.pem", "localhost"), 0);
 }
 
-/* RFC 9525 section 6.3: a wildcard is the whole left-most label and
+/* RFC 9525 section 6.3: a wildcard is the complete left-most label and
  * stands for exactly one label; "f*.example.com" names nothing. */
 static void wildcards_whole_left_label_only(void)
 {
