@@ -31,6 +31,7 @@ static int config_new(struct tern_config **out, enum tern_role role)
     cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
     cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
     cfg->cookie_mode = TERN_COOKIES_GATE;
+    cfg->security_level = TERN_DEFAULT_SECURITY_LEVEL;
     *out = cfg;
     return TERN_OK;
 }

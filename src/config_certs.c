@@ -210,6 +210,14 @@ int tern_config_set_verify_pause(struct tern_config *cfg, int on)
     return TERN_OK;
 }
 
+int tern_config_set_security_level(struct tern_config *cfg, int level)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(level >= 0 && level <= 5, TERN_ERR_ARG);
+    cfg->security_level = (uint8_t)level;
+    return TERN_OK;
+}
+
 static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key, size_t key_len)
 {
     MUTABLE(cfg);

@@ -365,6 +365,8 @@ static int complete(struct tern_conn *c)
 static int conn_start(struct tern_conn *c, uint64_t now_ns)
 {
     TERN_ENSURE(c->state == TERN_STATE_IDLE && c->hs != NULL && c->hs->is_client, TERN_ERR_STATE);
+    /* Before anything changes: the caller may set a name and start again. */
+    TERN_TRY(tern_hs12_client_may_start(c->hs));
     c->state = TERN_STATE_HANDSHAKING;
     c->auth_drops_before = c->rl.drops[TERN_DROP_AUTH];
     int rc = tern_hs12_start(c->hs);

@@ -26,6 +26,7 @@ struct cli_opts {
     const char *servername;    /* client: name to verify (default: HOST) */
     const char *verify_client; /* server: none, optional, require */
     int insecure;              /* client: accept any certificate */
+    int no_name_check;         /* client: verify the certificate but not the name */
     int rpk;                   /* --key is a raw public key pair (RFC 7250) */
     const char *peer_keys[16]; /* raw public keys accepted from the peer */
     size_t n_peer_keys;

@@ -117,6 +117,9 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
     if (o->insecure) {
         flags |= TERN_FLAG_INSECURE_NO_VERIFY;
     }
+    if (o->no_name_check) {
+        flags |= TERN_FLAG_NO_NAME_CHECK;
+    }
     if (o->verify_client != NULL) {
         flags |= TERN_FLAG_KEEP_PEER_CHAIN; /* to report the client's certificate */
     }

@@ -80,9 +80,14 @@ static void report_failure(struct client_run *r, const char *when)
 static int handshake(struct client_run *r, double timeout)
 {
     uint64_t limit = cli_now() + (uint64_t)(timeout * 1e9);
+    int rc = tern_conn_start(r->conn, cli_now());
+    if (rc == TERN_ERR_NO_SERVER_NAME) {
+        fprintf(stderr, "tern: handshake: no server name to check the certificate against: "
+                        "give --servername NAME, or --no-name-check\n");
+        return -1;
+    }
     int sent = -1;
-    if (tern_conn_start(r->conn, cli_now()) != TERN_OK ||
-        (sent = cli_flush(r->conn, r->fd, NULL, 0)) < 0) {
+    if (rc != TERN_OK || (sent = cli_flush(r->conn, r->fd, NULL, 0)) < 0) {
         report_failure(r, "handshake");
         return -1;
     }
@@ -201,7 +206,9 @@ int cli_client(const struct cli_opts *o)
         goto out;
     }
     /* The certificate is checked against the name the user typed (or
-     * --servername), as a browser would: secure by default. */
+     * --servername), as a browser would: secure by default. An address is
+     * checked against the certificate's IP addresses (and not sent as the
+     * server name). */
     char name[256];
     const char *sn = o->servername;
     if (sn == NULL) {

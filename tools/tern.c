@@ -16,7 +16,8 @@ static void usage(FILE *out)
                  "  client HOST:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST] [--mtu N]\n"
                  "               [--keylog FILE] [--timeout SECONDS]\n"
                  "               [--ca FILE] [--servername NAME] [--cert FILE --key FILE]\n"
-                 "               [--insecure] [--rpk --key FILE] [--peer-key FILE]...\n"
+                 "               [--no-name-check] [--insecure] [--rpk --key FILE]\n"
+                 "               [--peer-key FILE]...\n"
                  "               handshake, send each stdin line as one datagram, print each\n"
                  "               datagram received; after end of input wait 1 s for replies,\n"
                  "               send close_notify and exit 0 (non-zero with the reason on\n"
@@ -35,7 +36,12 @@ static void usage(FILE *out)
                  "\n"
                  "LIST is colon-separated IANA names, e.g. TLS_PSK_WITH_AES_128_CCM_8.\n"
                  "A client checks the server's certificate against --ca and the name it\n"
-                 "connects to (or --servername); on failure it prints each reason.\n"
+                 "connects to (or --servername); on failure it prints each reason. A\n"
+                 "name is sent to the server (server_name); an address (127.0.0.1, [::1])\n"
+                 "is not, and must be among the certificate's IP addresses.\n"
+                 "--no-name-check still verifies the certificate against --ca but not\n"
+                 "that it names the server (for servers known only by their CA, such as\n"
+                 "devices of a private PKI with nameless certificates).\n"
                  "--insecure turns verification off and is for tests only.\n"
                  "--rpk sends the public key of --key instead of a certificate (RFC 7250);\n"
                  "--peer-key (repeatable) lists the raw public keys accepted from the peer.\n"
@@ -100,6 +106,9 @@ static int run_peer(int is_client, int argc, char **argv)
             o.servername = v;
         } else if (is_client && strcmp(a, "--insecure") == 0) {
             o.insecure = 1;
+            takes = 0;
+        } else if (is_client && strcmp(a, "--no-name-check") == 0) {
+            o.no_name_check = 1;
             takes = 0;
         } else if (!is_client && strcmp(a, "--verify-client") == 0 && v != NULL) {
             o.verify_client = v;

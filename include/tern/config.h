@@ -38,6 +38,9 @@ enum tern_role {
 #define TERN_DEFAULT_MAX_RETRANSMITS  6
 /* Default largest UDP payload tern sends (IPv6 minimum MTU minus headers, rounded down). */
 #define TERN_DEFAULT_MTU 1200
+/* Default security level of certificate verification (112-bit keys and
+ * digests: tern_config_set_security_level()). */
+#define TERN_DEFAULT_SECURITY_LEVEL 2
 
 /* Relaxations of tern's defaults. Each one weakens security: they exist for
  * interoperating with old peers and for tests, and must be asked for by
@@ -47,7 +50,8 @@ enum tern_config_flag {
      * (RFC 7627). Without it tern refuses such peers. */
     TERN_FLAG_ALLOW_NO_EMS = 1u << 0,
     /* INSECURE, for tests only: accept the peer's certificate whatever
-     * verification finds (the reasons are still recorded and readable). */
+     * verification finds (the reasons are still recorded and readable),
+     * even more problems than the list holds. */
     TERN_FLAG_INSECURE_NO_VERIFY = 1u << 1,
     /* Keep the peer's certificate chain (and a server's accepted CA names)
      * after the handshake, for tern_conn_peer_certificate() and
@@ -56,10 +60,10 @@ enum tern_config_flag {
     TERN_FLAG_KEEP_PEER_CHAIN = 1u << 2,
     /* Clients: verify the server's certificate without checking that it
      * names the server (for peers known only by their CA, e.g. a private
-     * PKI that issues nameless device certificates). Without it a client
-     * that verifies certificates must be given the server's name
-     * (tern_conn_set_server_name()), or tern_conn_start() fails with
-     * TERN_ERR_NO_SERVER_NAME. */
+     * PKI that issues nameless device certificates); a name set with
+     * tern_conn_set_server_name() is still sent, not checked. Without it a
+     * client that verifies certificates must be given the server's name,
+     * or tern_conn_start() fails with TERN_ERR_NO_SERVER_NAME. */
     TERN_FLAG_NO_NAME_CHECK = 1u << 3,
 };
 
@@ -76,8 +80,11 @@ struct tern_conn;
  * handshake when the peer's chain has problems, with every reason found.
  * The chain can be read with tern_conn_peer_certificate(). Returns 1 to
  * accept the certificate anyway, 0 to refuse it (the handshake then fails
- * with the alert that fits the first reason). It may abort or shut down
- * the connection; conn.h says which calls a callback may make. */
+ * with the alert that fits the first reason). When more problems were
+ * found than the list holds, its last entry is TERN_VERIFY_TOO_MANY_PROBLEMS
+ * and the chain is refused whatever the callback returns (verify.h). It
+ * may abort or shut down the connection; conn.h says which calls a
+ * callback may make. */
 typedef int (*tern_verify_fn)(void *arg, struct tern_conn *conn,
                               const struct tern_verify_error *errs, size_t n);
 
@@ -223,9 +230,23 @@ TERN_API int tern_config_set_client_auth(struct tern_config *cfg, enum tern_clie
  *   application reads tern_conn_verify_errors(), then calls
  *   tern_conn_ignore_verify_errors() and tern_conn_resume(), or
  *   tern_conn_abort() (Qt's QDtls model).
+ * Neither can accept a chain with more problems than the list holds (its
+ * last entry is then TERN_VERIFY_TOO_MANY_PROBLEMS): the callback's 1 is
+ * overridden and resuming fails, with the alert of the first reason.
  * Errors: TERN_ERR_STATE. */
 TERN_API int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg);
 TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);
+
+/* The strength certificate verification asks of the peer's chain, as
+ * libcrypto's security levels: 0 asks nothing; 1, 2 (the default), 3, 4
+ * and 5 ask for 80, 112, 128, 192 and 256 bits of security. Every key in
+ * the chain (an RSA key of fewer than 2048 bits gives less than 112; a
+ * P-256 key gives 128) and every signature's digest but the trust anchor's
+ * own (SHA-1 gives less than 80) must reach it, or verification reports
+ * TERN_VERIFY_WEAK_KEY at that certificate's depth, decided on like any
+ * other problem. Raw public keys are not judged by it.
+ * Errors: TERN_ERR_ARG (NULL, or level outside 0..5), TERN_ERR_STATE. */
+TERN_API int tern_config_set_security_level(struct tern_config *cfg, int level);
 
 /* Raw public keys (RFC 7250), as CoAP's RPK mode and RIOT's credman use
  * them: our own key pair (PEM or DER private key; P-256 ECDSA, P-384 or

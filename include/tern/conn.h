@@ -87,16 +87,30 @@ TERN_API int tern_conn_accept(struct tern_conn **out, struct tern_config *cfg,
  * call tern_conn_shutdown() first for an orderly close. */
 TERN_API void tern_conn_free(struct tern_conn *c);
 
-/* Client: sets the server name sent in the server_name extension (RFC
- * 6066), before tern_conn_start(). Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
+/* Client: sets the server's name, before tern_conn_start(). A DNS name is
+ * sent in the server_name extension (RFC 6066) and the server's
+ * certificate must hold it among its subjectAltName DNS names as RFC 9525
+ * says (never in the subject's common name; a wildcard only as the whole
+ * left-most label, for one label). An IPv4 or IPv6 address
+ * literal is not sent (RFC 6066 section 3) and must be among the
+ * certificate's IP addresses; text that looks like an address but is none
+ * (only digits and dots, or a colon) matches no certificate.
+ * Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
 TERN_API int tern_conn_set_server_name(struct tern_conn *c, const char *name);
 
 /* Overrides the configuration's MTU for this connection (256..16384). */
 TERN_API int tern_conn_set_mtu(struct tern_conn *c, size_t mtu);
 
 /* Client: starts the handshake (the ClientHello becomes ready to pull).
- * Errors: TERN_ERR_STATE (not a client, or already started), TERN_ERR_NOMEM,
- * TERN_ERR_CRYPTO. */
+ * A client that may verify an X.509 certificate from the server (it offers
+ * certificate suites and has trust anchors, a verify callback or verify
+ * pause) needs the server's name (tern_conn_set_server_name()) unless its
+ * configuration has TERN_FLAG_NO_NAME_CHECK (or the test-only
+ * TERN_FLAG_INSECURE_NO_VERIFY); without it the call fails with
+ * TERN_ERR_NO_SERVER_NAME and changes nothing: set a name and call again.
+ * Raw-public-key-only and PSK-only clients need no name.
+ * Errors: TERN_ERR_STATE (not a client, or already started),
+ * TERN_ERR_NO_SERVER_NAME, TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
 TERN_API int tern_conn_start(struct tern_conn *c, uint64_t now_ns);
 
 /* Processes one datagram from the peer. Handshake records move the
@@ -167,7 +181,8 @@ TERN_API int tern_conn_export(const struct tern_conn *c, const char *label, cons
 
 /* The problems found verifying the peer's certificate: copies up to max
  * into errs and returns how many there are (0 when it verified, or has not
- * been seen yet). They stay readable after the handshake. */
+ * been seen yet; at most 8, the last of them TERN_VERIFY_TOO_MANY_PROBLEMS
+ * when more were found). They stay readable after the handshake. */
 TERN_API size_t tern_conn_verify_errors(const struct tern_conn *c, struct tern_verify_error *errs,
                                         size_t max);
 
@@ -179,8 +194,10 @@ TERN_API int tern_conn_ignore_verify_errors(struct tern_conn *c,
 
 /* Continues a paused handshake: if every problem found was ignored it goes
  * on (pull what it sends next), otherwise it fails with the alert of the
- * first remaining problem. Errors: TERN_ERR_STATE (not paused), or the
- * fatal error. */
+ * first remaining problem. A chain with more problems than the list holds
+ * (TERN_VERIFY_TOO_MANY_PROBLEMS listed last) fails even when every listed
+ * problem was ignored, with the alert of the first. Errors: TERN_ERR_STATE
+ * (not paused), or the fatal error. */
 TERN_API int tern_conn_resume(struct tern_conn *c, uint64_t now_ns);
 
 /* Certificate i (0: the peer's own) of the chain the peer sent, as DER

@@ -39,6 +39,10 @@ const char *tern_verify_reason_string(enum tern_verify_reason reason)
         return "rejected by the application";
     case TERN_VERIFY_OTHER:
         return "certificate verification failed";
+    case TERN_VERIFY_TOO_MANY_PROBLEMS:
+        return "more problems than listed: never accepted";
+    case TERN_VERIFY_NAME_CONSTRAINTS:
+        return "a name is outside an issuer's name constraints";
     default:
         return "unknown verification reason";
     }

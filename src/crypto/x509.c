@@ -1,5 +1,6 @@
 #include "crypto/x509.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,22 @@ static int looks_like_pem(const uint8_t *data, size_t len)
     return 0;
 }
 
+/* libcrypto computes a certificate's extension fields (key usage, basic
+ * constraints, key identifiers, names, the signature's strength) on first
+ * use and stores them in the certificate, under the certificate's lock;
+ * but other libcrypto code reads those fields without taking it, so a
+ * thread making that first computation races with another thread using
+ * the same certificate (ThreadSanitizer reports it). tern shares
+ * certificates between threads: those the cache hands to every connection
+ * that receives the same bytes, a configuration's own chains and its trust
+ * anchors. So each is settled while one thread alone holds it, before it
+ * is shared; afterwards every use only reads. (Extensions that do not
+ * decode are marked so, and verification reports them.) */
+static void settle(X509 *x)
+{
+    X509_get_extension_flags(x);
+}
+
 /* Appends x with its DER encoding der (taking ownership of both, even on
  * failure). */
 static int chain_take(struct tern_x509_chain *c, X509 *x, unsigned char *der, size_t len)
@@ -61,6 +78,7 @@ static int chain_take(struct tern_x509_chain *c, X509 *x, unsigned char *der, si
 /* Appends x (taking ownership) with its DER encoding. */
 static int chain_push(struct tern_x509_chain *c, X509 *x)
 {
+    settle(x);
     unsigned char *der = NULL;
     int len = i2d_X509(x, &der);
     if (len <= 0) {
@@ -188,6 +206,8 @@ static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t 
         X509_free(x);
         return TERN_ERR_BAD_CREDENTIAL;
     }
+    /* Before the cache publishes it to other threads. */
+    settle(x);
     cache_put(der, len, x, enc, (size_t)n);
     return chain_take(c, x, enc, (size_t)n);
 }
@@ -327,15 +347,46 @@ void tern_x509_chain_free(struct tern_x509_chain *c)
     free(c);
 }
 
+/* Host names as RFC 9525 has them: compared with the DNS names of
+ * subjectAltName only, never with the subject's common name (the CN-ID
+ * that RFC 6125 still allowed as a fallback); and by its section 6.3 a
+ * wildcard must be the complete left-most label ("*.example.com", never
+ * "f*.example.com") and matches one label. libcrypto already allows a
+ * wildcard only in the left-most label and for one label. */
+#define HOST_FLAGS (X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
+
+/* Reads an address literal exactly (inet_pton: a dotted quad of decimal
+ * bytes, or RFC 4291 section 2.2 text, with no zone, port, brackets or
+ * spaces, which libcrypto's own reader lets through). Returns its length
+ * in out (4 or 16), or 0 when text is no address. */
+static size_t parse_address(const char *text, uint8_t out[16])
+{
+    if (inet_pton(AF_INET, text, out) == 1) {
+        return 4;
+    }
+    return inet_pton(AF_INET6, text, out) == 1 ? 16 : 0;
+}
+
+enum tern_x509_name_kind tern_x509_name_kind(const char *name)
+{
+    uint8_t addr[16];
+    if (parse_address(name, addr) > 0) {
+        return TERN_X509_NAME_IP;
+    }
+    size_t len = strlen(name);
+    if (strspn(name, "0123456789.") == len || strchr(name, ':') != NULL) {
+        return TERN_X509_NAME_NOT_AN_ADDRESS;
+    }
+    return TERN_X509_NAME_DNS;
+}
+
 int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host)
 {
-    if (c == NULL || c->n == 0 || host == NULL || host[0] == '\0') {
+    if (c == NULL || c->n == 0 || host == NULL || host[0] == '\0' ||
+        tern_x509_name_kind(host) != TERN_X509_NAME_DNS) {
         return 0;
     }
-    if (X509_check_ip_asc(c->x[0], host, 0) == 1) {
-        return 1;
-    }
-    return X509_check_host(c->x[0], host, strlen(host), 0, NULL) == 1;
+    return X509_check_host(c->x[0], host, strlen(host), HOST_FLAGS, NULL) == 1;
 }
 
 int tern_x509_chain_issued_by_any(const struct tern_x509_chain *c, const uint8_t *names, size_t len)
@@ -401,6 +452,7 @@ void tern_trust_free(struct tern_trust *t)
 static int push_anchor(void *arg, X509 *x)
 {
     struct tern_trust *t = arg;
+    settle(x);
     if (X509_STORE_add_cert(t->store, x) != 1 || sk_X509_push(t->anchors, x) <= 0) {
         X509_free(x);
         return TERN_ERR_NOMEM;
@@ -509,6 +561,13 @@ static enum tern_verify_reason map_error(int err)
         return TERN_VERIFY_MALFORMED;
     case X509_V_ERR_CERT_REJECTED:
         return TERN_VERIFY_REJECTED;
+    case X509_V_ERR_PERMITTED_VIOLATION:
+    case X509_V_ERR_EXCLUDED_VIOLATION:
+    case X509_V_ERR_SUBTREE_MINMAX:
+    case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
+    case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
+    case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
+        return TERN_VERIFY_NAME_CONSTRAINTS;
     default:
         return TERN_VERIFY_OTHER;
     }
@@ -516,9 +575,28 @@ static enum tern_verify_reason map_error(int err)
 
 struct collect {
     struct tern_verify_error *errs;
-    size_t max;
+    size_t max; /* at least 1 */
     size_t n;
 };
+
+/* Records one problem unless it is listed already. When the list is full
+ * the last place says so instead of keeping its problem: an application
+ * that accepts what it was shown must never accept what it was not shown
+ * (libcrypto reports the dates of the whole chain before a leaf's
+ * signature or name constraints). */
+static void collect_add(struct collect *c, struct tern_verify_error e)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->errs[i].reason == e.reason && c->errs[i].depth == e.depth) {
+            return;
+        }
+    }
+    if (c->n < c->max) {
+        c->errs[c->n++] = e;
+        return;
+    }
+    c->errs[c->max - 1] = (struct tern_verify_error){TERN_VERIFY_TOO_MANY_PROBLEMS, -1};
+}
 
 /* Called by libcrypto at each step; records the failure and carries on, so
  * that every reason is reported, not only the first. */
@@ -529,32 +607,38 @@ static int collect_cb(int ok, X509_STORE_CTX *ctx)
     }
     struct collect *c = X509_STORE_CTX_get_app_data(ctx);
     int err = X509_STORE_CTX_get_error(ctx);
-    struct tern_verify_error e = {map_error(err), X509_STORE_CTX_get_error_depth(ctx)};
-    for (size_t i = 0; i < c->n && i < c->max; i++) {
-        if (c->errs[i].reason == e.reason && c->errs[i].depth == e.depth) {
-            return 1;
-        }
-    }
-    if (c->n < c->max) {
-        c->errs[c->n] = e;
-    }
-    c->n++;
+    collect_add(c, (struct tern_verify_error){map_error(err), X509_STORE_CTX_get_error_depth(ctx)});
     return 1;
+}
+
+/* Whether the leaf's key may make signatures. Every DTLS 1.2 suite tern
+ * has authenticates by a signature of the leaf's key: the server's over its
+ * ECDHE share (RFC 5246 section 7.4.3, RFC 8422 section 5.4), the client's
+ * CertificateVerify (RFC 5246 section 7.4.8). RFC 8422 section 5.3 and RFC
+ * 5246 sections 7.4.2 and 7.4.6 ask for a key usage that allows signing,
+ * and a keyUsage extension restricts the key to the uses it lists (RFC
+ * 5280 section 4.2.1.3). libcrypto's TLS purposes also take keyEncipherment
+ * or keyAgreement alone, which fit RSA key transport and static ECDH but
+ * not a signature. No keyUsage extension: no restriction. */
+static int leaf_may_sign(X509 *leaf)
+{
+    if ((X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) == 0) {
+        return 1;
+    }
+    return (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) != 0;
 }
 
 int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
                      const struct tern_x509_check *check, struct tern_verify_error *errs,
                      size_t max_errs, size_t *n_errs)
 {
-    if (t == NULL || chain == NULL || check == NULL || n_errs == NULL ||
-        (errs == NULL && max_errs > 0)) {
+    if (t == NULL || chain == NULL || check == NULL || n_errs == NULL || errs == NULL ||
+        max_errs == 0) {
         return TERN_ERR_ARG;
     }
     *n_errs = 0;
     if (chain->n == 0) {
-        if (max_errs > 0) {
-            errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
-        }
+        errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
         *n_errs = 1;
         return TERN_OK;
     }
@@ -576,20 +660,30 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
     X509_VERIFY_PARAM_set_purpose(param, check->purpose == TERN_X509_CLIENT
                                              ? X509_PURPOSE_SSL_CLIENT
                                              : X509_PURPOSE_SSL_SERVER);
+    X509_VERIFY_PARAM_set_hostflags(param, HOST_FLAGS);
     /* The name and address were checked when they were set: copying them
      * can only fail for memory. */
     if (check->host != NULL && X509_VERIFY_PARAM_set1_host(param, check->host, 0) != 1) {
         goto out;
     }
-    /* Text that looks like an address but is none names nothing a
-     * certificate could hold: a mismatch, found without asking libcrypto. */
-    int unmatchable = check->ip != NULL && X509_VERIFY_PARAM_set1_ip_asc(param, check->ip) != 1;
+    /* Text that is no address names nothing a certificate could hold: a
+     * mismatch, found without asking libcrypto. */
+    uint8_t addr[16];
+    size_t addr_len = check->ip != NULL ? parse_address(check->ip, addr) : 0;
+    int unmatchable = check->ip != NULL && addr_len == 0;
+    if (addr_len > 0 && X509_VERIFY_PARAM_set1_ip(param, addr, addr_len) != 1) {
+        goto out;
+    }
     if (check->max_depth > 0) {
         X509_VERIFY_PARAM_set_depth(param, check->max_depth);
     }
     if (check->at_time != 0) {
         X509_VERIFY_PARAM_set_time(param, (time_t)check->at_time);
     }
+    /* libcrypto then reports a leaf key below the level's strength
+     * (EE_KEY_TOO_SMALL), an issuer's (CA_KEY_TOO_SMALL) and a signature
+     * digest of any certificate but the anchor (CA_MD_TOO_WEAK). */
+    X509_VERIFY_PARAM_set_auth_level(param, check->security_level);
     struct collect col = {errs, max_errs, 0};
     X509_STORE_CTX_set_app_data(ctx, &col);
     X509_STORE_CTX_set_verify_cb(ctx, collect_cb);
@@ -598,12 +692,11 @@ int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *c
         /* Failed without calling back (internal error): still a failure. */
         collect_cb(0, ctx);
     }
+    if (!leaf_may_sign(chain->x[0])) {
+        collect_add(&col, (struct tern_verify_error){TERN_VERIFY_INVALID_PURPOSE, 0});
+    }
     if (unmatchable) {
-        struct tern_verify_error e = {TERN_VERIFY_HOSTNAME_MISMATCH, 0};
-        if (col.n < col.max) {
-            col.errs[col.n] = e;
-        }
-        col.n++;
+        collect_add(&col, (struct tern_verify_error){TERN_VERIFY_HOSTNAME_MISMATCH, 0});
     }
     *n_errs = col.n;
     rc = TERN_OK;

@@ -40,8 +40,27 @@ int tern_x509_chain_matches_key(const struct tern_x509_chain *c, const struct te
 
 void tern_x509_chain_free(struct tern_x509_chain *c);
 
-/* Whether the leaf is for host (a DNS name matched as RFC 6125 says, or an
- * IP address in text form): 1 or 0. */
+/* What a name given for a peer is. */
+enum tern_x509_name_kind {
+    TERN_X509_NAME_DNS = 1, /* a DNS host name */
+    TERN_X509_NAME_IP,      /* an IPv4 (dotted quad) or IPv6 address literal */
+    /* text that looks like an address but is none (only digits and dots,
+     * or a colon: RFC 1123 section 2.1 keeps the first from host names,
+     * and a colon is in none); no certificate can name it */
+    TERN_X509_NAME_NOT_AN_ADDRESS,
+};
+
+/* Which kind of name name is (a non-empty string). An address literal is
+ * exactly what inet_pton() reads: a dotted quad, or IPv6 text without a
+ * zone or brackets. */
+enum tern_x509_name_kind tern_x509_name_kind(const char *name);
+
+/* Whether the leaf is for host, a DNS name, among its subjectAltName DNS
+ * names as RFC 9525 says: never the subject's common name, a wildcard only
+ * as the whole left-most label and for one label (section 6.3). An address
+ * or anything else that is no DNS name matches nothing: this picks a chain
+ * by a client's server_name, which never holds an address (RFC 6066
+ * section 3). 1 or 0. */
 int tern_x509_chain_matches_host(const struct tern_x509_chain *c, const char *host);
 
 /* Whether some certificate of the chain was issued by, or is, one of the
@@ -71,23 +90,35 @@ int tern_trust_add_system(struct tern_trust *t);
  * vector of RFC 5246 section 7.4.4), into out. Errors: TERN_ERR_BUFFER. */
 int tern_trust_ca_names(const struct tern_trust *t, uint8_t *out, size_t cap, size_t *len);
 
+/* What the leaf is checked for. Either way its key must be allowed to
+ * sign (a keyUsage extension, when present, must list digitalSignature):
+ * tern's suites authenticate both sides by signatures. */
 enum tern_x509_purpose {
     TERN_X509_SERVER = 1, /* the peer is a server (TLS web server authentication) */
     TERN_X509_CLIENT = 2,
 };
 
 struct tern_x509_check {
-    int purpose;      /* enum tern_x509_purpose */
-    const char *host; /* DNS name to match, or NULL */
-    const char *ip;   /* IP address (text) to match, or NULL */
-    int max_depth;    /* certificates allowed above the leaf, 0: libcrypto's default */
-    int64_t at_time;  /* UNIX time to check validity at, 0: now */
+    int purpose; /* enum tern_x509_purpose */
+    /* DNS name to match (as tern_x509_chain_matches_host says), or NULL */
+    const char *host;
+    /* IP address (text) to match, or NULL; text that is no address (see
+     * TERN_X509_NAME_NOT_AN_ADDRESS) is a host mismatch */
+    const char *ip;
+    int max_depth;   /* certificates allowed above the leaf, 0: libcrypto's default */
+    int64_t at_time; /* UNIX time to check validity at, 0: now */
+    /* libcrypto's security level (0..5) that keys and signature digests
+     * must reach, else TERN_VERIFY_WEAK_KEY; 0 asks nothing */
+    int security_level;
 };
 
 /* Verifies chain against the anchors of t. Every problem found is written
- * to errs (at most max_errs, duplicates folded) and counted in *n_errs; a
- * chain with no problem returns TERN_OK with *n_errs = 0. Returns an error
- * only when verification could not run (TERN_ERR_NOMEM, TERN_ERR_ARG). */
+ * to errs (duplicates folded) and *n_errs says how many were written; a
+ * chain with no problem returns TERN_OK with *n_errs = 0. When more than
+ * max_errs (at least 1) problems are found, the last place holds
+ * TERN_VERIFY_TOO_MANY_PROBLEMS (depth -1) instead of a problem, so that
+ * the list never looks complete when it is not. Returns an error only when
+ * verification could not run (TERN_ERR_NOMEM, TERN_ERR_ARG). */
 int tern_x509_verify(const struct tern_trust *t, const struct tern_x509_chain *chain,
                      const struct tern_x509_check *check, struct tern_verify_error *errs,
                      size_t max_errs, size_t *n_errs);

@@ -302,10 +302,23 @@ static const struct tern_verify_error *first_open(const struct tern_hs12 *hs)
     return NULL;
 }
 
+/* Whether verification found more problems than the list holds: then the
+ * last place says so, and no decision of the application accepts the chain
+ * (include/tern/verify.h), since what was left out was never shown. */
+static int past_list(const struct tern_session12 *s)
+{
+    return s->n_verify_errs > 0 &&
+           s->verify_errs[s->n_verify_errs - 1].reason == TERN_VERIFY_TOO_MANY_PROBLEMS;
+}
+
 int tern_hs12_verify_decided(struct tern_hs12 *hs)
 {
     const struct tern_verify_error *open = first_open(hs);
-    return open == NULL ? TERN_OK : error_for(open->reason);
+    if (open != NULL) {
+        return error_for(open->reason);
+    }
+    /* Every listed problem ignored, the marker too: still not enough. */
+    return past_list(hs->sess) ? error_for(hs->sess->verify_errs[0].reason) : TERN_OK;
 }
 
 /* Applies the configured decision to the problems found. */
@@ -318,7 +331,8 @@ static int decide(struct tern_hs12 *hs)
     }
     if (cfg->verify_cb != NULL) {
         int accept = cfg->verify_cb(cfg->verify_arg, hs->owner, s->verify_errs, s->n_verify_errs);
-        if (accept == 1) {
+        /* The callback may only accept what it was shown. */
+        if (accept == 1 && !past_list(s)) {
             return TERN_OK;
         }
         return error_for(s->verify_errs[0].reason);
@@ -338,17 +352,19 @@ static int verify_chain(struct tern_hs12 *hs)
         TERN_TRY(tern_trust_new(&empty)); /* no anchors: nothing verifies */
         trust = empty;
     }
-    struct tern_x509_check check = {hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT, NULL, NULL,
-                                    TERN_CERT_MAX_CHAIN, 0};
-    if (hs->is_client && hs->server_name[0] != '\0') {
-        /* A name that is an address is checked as one (RFC 6125 section
-         * 6.2.1 does not apply to IP addresses). */
-        int is_ip = strspn(hs->server_name, "0123456789.") == strlen(hs->server_name) ||
-                    strchr(hs->server_name, ':') != NULL;
-        if (is_ip) {
-            check.ip = hs->server_name;
-        } else {
+    struct tern_x509_check check = {.purpose = hs->is_client ? TERN_X509_SERVER : TERN_X509_CLIENT,
+                                    .max_depth = TERN_CERT_MAX_CHAIN,
+                                    .security_level = cfg->security_level};
+    if (hs->is_client && hs->server_name[0] != '\0' &&
+        (cfg->flags & TERN_FLAG_NO_NAME_CHECK) == 0) {
+        /* An address is checked against the certificate's IP addresses,
+         * a DNS name against its DNS names; text that looks like an
+         * address but is none goes the way of addresses, and matches
+         * nothing. */
+        if (tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
             check.host = hs->server_name;
+        } else {
+            check.ip = hs->server_name;
         }
     }
     size_t n = 0;
@@ -357,7 +373,7 @@ static int verify_chain(struct tern_hs12 *hs)
                               TERN_HS12_MAX_VERIFY_ERRORS, &n);
     tern_trust_free(empty);
     TERN_TRY(rc);
-    s->n_verify_errs = (uint8_t)(n > TERN_HS12_MAX_VERIFY_ERRORS ? TERN_HS12_MAX_VERIFY_ERRORS : n);
+    s->n_verify_errs = (uint8_t)n; /* at most TERN_HS12_MAX_VERIFY_ERRORS */
     return TERN_OK;
 }
 

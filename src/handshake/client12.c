@@ -94,7 +94,10 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
 
     hs->offered_exts = 0;
     struct tern_w_mark exts = tern_w_open16(w);
-    if (hs->server_name[0] != '\0') {
+    /* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not
+     * permitted in HostName": a client given an address sends no name (and
+     * still checks the address against the certificate). */
+    if (hs->server_name[0] != '\0' && tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
         add_ext(hs, w, TERN_EXT_SERVER_NAME, TERN_EXTI_SERVER_NAME);
         struct tern_w_mark body = tern_w_open16(w);
         struct tern_w_mark list = tern_w_open16(w);
@@ -172,6 +175,21 @@ static int keep_transcript(struct tern_hs12 *hs)
         return tern_transcript_keep(&hs->transcript);
     }
     return TERN_OK;
+}
+
+int tern_hs12_client_may_start(const struct tern_hs12 *hs)
+{
+    const struct tern_config *cfg = hs->cfg;
+    if (hs->server_name[0] != '\0' ||
+        (cfg->flags & (TERN_FLAG_NO_NAME_CHECK | TERN_FLAG_INSECURE_NO_VERIFY)) != 0) {
+        return TERN_OK;
+    }
+    /* A chain verified without a name to look for in it proves only that
+     * one of the trust anchors issued it, to anyone: the server must be
+     * named, or the check waived by name (DESIGN.md principle 4). These
+     * are what make a client take X.509 certificates from a server. */
+    int judges_x509 = cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
+    return judges_x509 && offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
 }
 
 int tern_hs12_client_start(struct tern_hs12 *hs)

@@ -70,6 +70,7 @@ struct tern_config {
     struct tern_trust *trust; /* NULL until an anchor is added */
     uint8_t client_auth;      /* enum tern_client_auth */
     uint8_t verify_pause;
+    uint8_t security_level; /* of certificate verification, 0..5 */
     tern_verify_fn verify_cb;
     void *verify_arg;
     struct tern_peer_key *peer_keys; /* allowed raw public keys, NULL until one is added */

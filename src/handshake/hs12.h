@@ -153,6 +153,14 @@ void tern_hs12_clear(struct tern_hs12 *hs);
 /* Client: builds the first ClientHello flight. */
 int tern_hs12_start(struct tern_hs12 *hs);
 
+/* Client: whether the handshake may start. TERN_ERR_NO_SERVER_NAME when
+ * it would verify an X.509 certificate from the server (it offers
+ * certificate suites and has trust anchors, a verify callback or pause
+ * mode) but has no server name to check it against, and neither
+ * TERN_FLAG_NO_NAME_CHECK nor TERN_FLAG_INSECURE_NO_VERIFY; TERN_OK
+ * otherwise. Changes nothing. */
+int tern_hs12_client_may_start(const struct tern_hs12 *hs);
+
 /* Hands over one authenticated (or epoch 0) handshake or ChangeCipherSpec
  * record of epoch. Input of epoch 0 is unauthenticated: what is malformed,
  * conflicts with what is buffered, or is not expected in the current state

@@ -167,11 +167,15 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
         /* RFC 6066 section 3: the name picks among our chains. */
         struct tern_reader host;
         TERN_TRY(tern_ext_server_name_parse(ch.exts.body[TERN_EXTI_SERVER_NAME], &host));
-        /* A list without a host_name entry names nothing. */
+        /* A list without a host_name entry names nothing; nor does an
+         * address, which HostName may not hold (RFC 6066 section 3). */
         if (host.len > 0 && host.len < sizeof(hs->server_name) &&
             memchr(host.p, 0, host.len) == NULL) {
             memcpy(hs->server_name, host.p, host.len);
             hs->server_name[host.len] = '\0';
+            if (tern_x509_name_kind(hs->server_name) != TERN_X509_NAME_DNS) {
+                hs->server_name[0] = '\0';
+            }
         }
     }
     if (tern_exts_has(&ch.exts, TERN_EXTI_SIGNATURE_ALGORITHMS)) {

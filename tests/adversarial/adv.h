@@ -133,6 +133,29 @@ void adv_forger_clear(struct adv_forger *f);
 size_t adv_forge(struct adv_forger *f, int from_client, uint8_t type, const uint8_t *pt, size_t len,
                  uint8_t *out, size_t cap);
 
+/* ---- certificates (certs.c) ---- */
+
+/* A client made from cc (its reference is taken), asking for "localhost",
+ * after the ServerHello of TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: the
+ * next message it takes is the server's Certificate (message_seq 1). */
+struct tern_conn *adv_cert_client(struct tern_config *cc);
+
+/* A certificate client's configuration: it trusts the test CA, and its
+ * randomness comes from a fixed seed. */
+struct tern_config *adv_cert_client_config(void);
+
+/* Feeds c a Certificate message of the n DER certificates der[i] (len[i]
+ * bytes each), in records of at most 1000 bytes of it. Returns what the
+ * last tern_conn_receive() returned. */
+int adv_send_certificate(struct tern_conn *c, const uint8_t *const *der, const size_t *len,
+                         size_t n);
+
+/* The certificates of a PEM file of the test PKI, as DER: copied into buf
+ * (cap bytes), with der[i] and len[i] set for each, at most max. Returns
+ * how many. */
+size_t adv_pki_der(const char *name, uint8_t *buf, size_t cap, const uint8_t **der, size_t *len,
+                   size_t max);
+
 /* Expect no allocation by tern or libcrypto since alloc_count_reset(). */
 #define CHECK_NO_ALLOCATION()                                                                      \
     do {                                                                                           \

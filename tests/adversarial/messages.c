@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "adv.h"
 #include "handshake/ext.h"
 
@@ -398,100 +395,25 @@ void adv_ecdhe_point_invalid(void)
 
 /* ---- certificates ------------------------------------------------------------------- */
 
-static char *pki(const char *name)
-{
-    static char buf[2][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 2];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
-}
-
-/* A certificate client after the ServerHello of an ECDHE_ECDSA suite. */
-static struct tern_conn *cert_client_after_hello(void)
-{
-    struct adv_rng rng = {61};
-    struct tern_config *cc = NULL;
-    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, pki("ca.pem")), TERN_OK);
-    CHECK_INT(tern_config_set_random(cc, adv_rng_fill, &rng), TERN_OK);
-    struct tern_conn *c = adv_client(cc, NULL, NULL);
-    uint8_t exts[16];
-    size_t n = adv_ext(exts, sizeof(exts), 0, TERN_EXT_EXTENDED_MASTER_SECRET, g_empty, 0);
-    uint8_t body[128];
-    struct tern_writer w;
-    tern_w_init(&w, body, sizeof(body));
-    tern_w_u16(&w, 0xfefd);
-    static const uint8_t random[32] = {0xce};
-    tern_w_bytes(&w, random, 32);
-    tern_w_u8(&w, 0);
-    tern_w_u16(&w, 0xc02b); /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
-    tern_w_u8(&w, 0);
-    struct tern_w_mark m = tern_w_open16(&w);
-    tern_w_bytes(&w, exts, n);
-    tern_w_close(&w, m);
-    CHECK_INT(tern_w_finish(&w), TERN_OK);
-    uint8_t d[ADV_DGRAM];
-    size_t len = adv_message(d, sizeof(d), TERN_HS_SERVER_HELLO, 0, 0, body, (uint32_t)w.len);
-    CHECK_INT(adv_feed(c, d, len), TERN_OK);
-    return c;
-}
-
-/* A Certificate message of n copies of der, fragmented to fit records. */
-static void send_certificate(struct tern_conn *c, const uint8_t *der, size_t der_len, size_t n,
-                             int *rc)
-{
-    size_t body_len = 3 + n * (3 + der_len);
-    uint8_t *body = malloc(body_len);
-    CHECK(body != NULL);
-    if (body == NULL) {
-        return;
-    }
-    size_t list = n * (3 + der_len);
-    body[0] = (uint8_t)(list >> 16);
-    body[1] = (uint8_t)(list >> 8);
-    body[2] = (uint8_t)list;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t *e = body + 3 + i * (3 + der_len);
-        e[0] = (uint8_t)(der_len >> 16);
-        e[1] = (uint8_t)(der_len >> 8);
-        e[2] = (uint8_t)der_len;
-        memcpy(e + 3, der, der_len);
-    }
-    *rc = TERN_OK;
-    for (size_t off = 0; off < body_len && *rc == TERN_OK; off += 1000) {
-        size_t part = body_len - off < 1000 ? body_len - off : 1000;
-        uint8_t f[1100];
-        size_t fl = adv_fragment(f, sizeof(f), TERN_HS_CERTIFICATE, (uint32_t)body_len, 1,
-                                 (uint32_t)off, body + off, (uint32_t)part);
-        uint8_t d[1200];
-        size_t dl = adv_record(d, sizeof(d), TERN_CT_HANDSHAKE, 0, 1 + off / 1000, f, fl);
-        *rc = adv_feed(c, d, dl);
-    }
-    free(body);
-}
-
 /* The DER of the test PKI's server certificate. */
 static size_t server_der(uint8_t *out, size_t cap)
 {
-    FILE *f = fopen(pki("server-ec.pem"), "r");
-    CHECK(f != NULL);
-    if (f == NULL) {
-        return 0;
+    const uint8_t *der[1];
+    size_t len[1] = {0};
+    CHECK_INT(adv_pki_der("server-ec.pem", out, cap, der, len, 1), 1);
+    return len[0];
+}
+
+/* A Certificate message of n copies of der (n at most 20). */
+static int send_copies(struct tern_conn *c, const uint8_t *der, size_t der_len, size_t n)
+{
+    const uint8_t *list[20];
+    size_t lens[20];
+    for (size_t i = 0; i < n && i < 20; i++) {
+        list[i] = der;
+        lens[i] = der_len;
     }
-    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
-    int n = x != NULL ? i2d_X509(x, NULL) : -1;
-    CHECK(n > 0 && (size_t)n <= cap);
-    if (n <= 0 || (size_t)n > cap) {
-        X509_free(x);
-        return 0;
-    }
-    unsigned char *p = out;
-    i2d_X509(x, &p);
-    X509_free(x);
-    return (size_t)n;
+    return adv_send_certificate(c, list, lens, n < 20 ? n : 20);
 }
 
 void adv_certificate_chain_too_long(void);
@@ -499,13 +421,11 @@ void adv_certificate_chain_too_long(void)
 {
     /* A chain longer than tern ever verifies is refused as a bad
      * certificate before any of it reaches the X.509 code. */
-    struct tern_conn *c = cert_client_after_hello();
+    struct tern_conn *c = adv_cert_client(adv_cert_client_config());
     uint8_t der[4096];
     size_t der_len = server_der(der, sizeof(der));
     CHECK(der_len > 0);
-    int rc = 0;
-    send_certificate(c, der, der_len, 20, &rc);
-    CHECK_INT(rc, TERN_ERR_BAD_CERTIFICATE);
+    CHECK_INT(send_copies(c, der, der_len, 20), TERN_ERR_BAD_CERTIFICATE);
     adv_expect_failed(c, TERN_ERR_BAD_CERTIFICATE, 42);
     tern_conn_free(c);
 }
@@ -514,30 +434,27 @@ void adv_certificate_garbage(void);
 void adv_certificate_garbage(void)
 {
     /* Bytes that are not DER: bad_certificate. */
-    struct tern_conn *c = cert_client_after_hello();
+    struct tern_conn *c = adv_cert_client(adv_cert_client_config());
     uint8_t junk[300];
     for (size_t i = 0; i < sizeof(junk); i++) {
         junk[i] = (uint8_t)(i * 31 + 7);
     }
-    int rc = 0;
-    send_certificate(c, junk, sizeof(junk), 1, &rc);
-    CHECK_INT(rc, TERN_ERR_BAD_CERTIFICATE);
+    CHECK_INT(send_copies(c, junk, sizeof(junk), 1), TERN_ERR_BAD_CERTIFICATE);
     adv_expect_failed(c, TERN_ERR_BAD_CERTIFICATE, 42);
     tern_conn_free(c);
     /* A DER certificate with bytes after it inside its entry. */
-    c = cert_client_after_hello();
+    c = adv_cert_client(adv_cert_client_config());
     uint8_t der[4096];
     size_t der_len = server_der(der, sizeof(der) - 8);
     memset(der + der_len, 0, 8);
-    send_certificate(c, der, der_len + 8, 1, &rc);
-    CHECK_INT(rc, TERN_ERR_BAD_CERTIFICATE);
+    CHECK_INT(send_copies(c, der, der_len + 8, 1), TERN_ERR_BAD_CERTIFICATE);
     tern_conn_free(c);
 }
 
 void adv_certificate_list_length_mismatch(void);
 void adv_certificate_list_length_mismatch(void)
 {
-    struct tern_conn *c = cert_client_after_hello();
+    struct tern_conn *c = adv_cert_client(adv_cert_client_config());
     /* The list claims 100 bytes, one entry of 200 follows. */
     uint8_t body[3 + 3 + 200];
     memset(body, 0x30, sizeof(body));

@@ -60,6 +60,7 @@ static void config_setters_refuse_null(void)
     CHECK_INT(tern_config_set_client_auth(NULL, TERN_CLIENT_AUTH_NONE), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_verify_callback(NULL, NULL, NULL), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_verify_pause(NULL, 1), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_security_level(NULL, 2), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_raw_public_key(NULL, g_key, 16), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_raw_public_key_file(NULL, "a"), TERN_ERR_ARG);
     CHECK_INT(tern_config_add_peer_key(NULL, g_key, 16), TERN_ERR_ARG);
@@ -118,6 +119,10 @@ static void config_values_out_of_range(void)
     CHECK_INT(tern_config_set_random(cfg, NULL, NULL), TERN_OK);
     CHECK_INT(tern_config_set_verify_pause(cfg, 1), TERN_OK);
     CHECK_INT(tern_config_set_verify_callback(cfg, NULL, NULL), TERN_OK);
+    CHECK_INT(tern_config_set_security_level(cfg, -1), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_security_level(cfg, 6), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_security_level(cfg, 0), TERN_OK);
+    CHECK_INT(tern_config_set_security_level(cfg, 5), TERN_OK);
     tern_config_free(cfg);
 }
 
@@ -197,6 +202,7 @@ static void config_frozen_once_used(void)
     CHECK_INT(tern_config_add_trust_system(cfg), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_verify_callback(cfg, NULL, NULL), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_verify_pause(cfg, 1), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_security_level(cfg, 2), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_raw_public_key(cfg, g_key, 16), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_raw_public_key_file(cfg, "a"), TERN_ERR_STATE);
     CHECK_INT(tern_config_add_peer_key(cfg, g_key, 16), TERN_ERR_STATE);
@@ -496,10 +502,10 @@ static void errors_and_strings(void)
     CHECK_INT(tern_err_is_fatal(5), 0);
     CHECK_INT(tern_err_alert(TERN_OK), -1);
     CHECK_INT(tern_err_is_fatal(TERN_ERR_WANT_MORE), 0);
-    for (int r = TERN_VERIFY_EXPIRED; r <= TERN_VERIFY_OTHER; r++) {
+    for (int r = TERN_VERIFY_EXPIRED; r <= TERN_VERIFY_NAME_CONSTRAINTS; r++) {
         const char *text = tern_verify_reason_string((enum tern_verify_reason)r);
-        CHECK(text != NULL && text[0] != '\0');
-        for (int other = r + 1; other <= TERN_VERIFY_OTHER; other++) {
+        CHECK(text != NULL && text[0] != '\0' && strcmp(text, "unknown verification reason") != 0);
+        for (int other = r + 1; other <= TERN_VERIFY_NAME_CONSTRAINTS; other++) {
             CHECK(strcmp(text, tern_verify_reason_string((enum tern_verify_reason)other)) != 0);
         }
     }

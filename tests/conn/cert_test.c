@@ -6,10 +6,13 @@
 
 #include <tern/tern.h>
 
+#include "crypto/x509.h"
 #include "handshake/header.h"
+#include "handshake/hello.h"
 #include "pair.h"
 #include "record/header.h"
 #include "test.h"
+#include "wire.h"
 
 static char *path(const char *name)
 {
@@ -102,11 +105,11 @@ static void two_chains(void)
 }
 
 /* Each bad certificate fails with its reason, its error, and its alert. */
-static void bad(const char *cert, const char *name, enum tern_verify_reason reason, int err,
-                int alert)
+static void bad_with(const char *cert, uint16_t suite, const char *name,
+                     enum tern_verify_reason reason, int err, int alert)
 {
     struct pair p;
-    CHECK_INT(run(&p, client_cfg(), server_cfg(cert, 0xc02b), name), 0);
+    CHECK_INT(run(&p, client_cfg(), server_cfg(cert, suite), name), 0);
     struct tern_verify_error e[4];
     size_t n = tern_conn_verify_errors(p.client, e, 4);
     CHECK(n >= 1);
@@ -123,6 +126,12 @@ static void bad(const char *cert, const char *name, enum tern_verify_reason reas
     CHECK_INT(tern_conn_error(p.server), TERN_ERR_PEER_ALERT);
     CHECK_INT(tern_conn_alert_received(p.server), alert);
     pair_free(&p);
+}
+
+static void bad(const char *cert, const char *name, enum tern_verify_reason reason, int err,
+                int alert)
+{
+    bad_with(cert, 0xc02b, name, reason, err, alert);
 }
 
 static void bad_certificates(void)
@@ -213,6 +222,90 @@ static void pause_ignore_resume(void)
     pair_free(&p);
 }
 
+static int accept_everything(void *arg, struct tern_conn *conn,
+                             const struct tern_verify_error *errs, size_t n)
+{
+    (void)arg;
+    (void)conn;
+    (void)errs;
+    (void)n;
+    g_callback_calls++;
+    return 1;
+}
+
+/* Runs a handshake against the server chain cert whose problems do not all
+ * fit in the list, with the client's decision made by fn; the handshake
+ * must fail with certificate_expired (45, the first reason), the callback
+ * having seen the marker in the last place. */
+static void callback_refused_past_list(const char *cert, tern_verify_fn fn)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_callback(cc, fn, NULL), TERN_OK);
+    struct pair p;
+    g_callback_calls = 0;
+    CHECK_INT(run(&p, cc, server_cfg(cert, 0xc02b), "localhost"), 0);
+    CHECK_INT(g_callback_calls, 1);
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 8), 8);
+    CHECK_INT(e[0].reason, TERN_VERIFY_EXPIRED);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_EXPIRED);
+    CHECK_INT(tern_conn_alert_sent(p.client), 45);
+    pair_free(&p);
+}
+
+/* libcrypto lists the dates of every certificate first: 8 expired
+ * intermediates fill the list before a corrupt leaf signature, or before a
+ * leaf outside its issuer's name constraints. A callback that accepts
+ * expiry only, or even one that accepts everything it is shown, must not
+ * let through what it was never shown. */
+static void callback_cannot_accept_unlisted_problems(void)
+{
+    callback_refused_past_list("badsig-chain", accept_expired_only);
+    callback_refused_past_list("badsig-chain", accept_everything);
+    callback_refused_past_list("nc-chain", accept_expired_only);
+    callback_refused_past_list("nc-chain", accept_everything);
+}
+
+/* The same in pause mode: ignoring every listed problem (the marker too)
+ * and resuming still fails. */
+static void resume_cannot_ignore_unlisted_problems(void)
+{
+    const char *certs[2] = {"badsig-chain", "nc-chain"};
+    for (size_t i = 0; i < 2; i++) {
+        struct tern_config *cc = client_cfg();
+        CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+        struct pair p;
+        CHECK_INT(run(&p, cc, server_cfg(certs[i], 0xc02b), "localhost"), 0);
+        CHECK_INT(tern_conn_state(p.client), TERN_STATE_PEER_VERIFY_ERROR);
+        struct tern_verify_error e[8];
+        size_t n = tern_conn_verify_errors(p.client, e, 8);
+        CHECK_INT(n, 8);
+        CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+        CHECK_INT(tern_conn_ignore_verify_errors(p.client, e, n), TERN_OK);
+        CHECK_INT(tern_conn_resume(p.client, p.now), TERN_ERR_CERT_EXPIRED);
+        CHECK_INT(tern_conn_state(p.client), TERN_STATE_FAILED);
+        CHECK_INT(tern_conn_alert_sent(p.client), 45);
+        pair_free(&p);
+    }
+}
+
+/* The named insecure option still accepts such a chain (it is for tests),
+ * with the marker recorded. */
+static void insecure_accepts_past_list(void)
+{
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("badsig-chain", 0xc02b), "localhost"));
+    struct tern_verify_error e[8];
+    CHECK_INT(tern_conn_verify_errors(p.client, e, 8), 8);
+    CHECK_INT(e[7].reason, TERN_VERIFY_TOO_MANY_PROBLEMS);
+    pair_free(&p);
+}
+
 /* The named insecure option accepts anything and still records why. */
 static void insecure_records_reasons(void)
 {
@@ -273,6 +366,319 @@ static void client_certificates(void)
               TERN_OK);
     CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_OPTIONAL), "localhost"), 0);
     CHECK_INT(tern_conn_error(p.server), TERN_ERR_UNKNOWN_CA);
+    pair_free(&p);
+}
+
+/* A leaf whose keyUsage does not allow signing cannot sign the
+ * ServerKeyExchange (RFC 5246 section 7.4.2, RFC 8422 section 5.3) or a
+ * CertificateVerify (RFC 5246 section 7.4.6): refused in both roles. */
+static void key_usage_without_signing_refused(void)
+{
+    bad_with("ku-agree-ec", 0xc02b, "localhost", TERN_VERIFY_INVALID_PURPOSE, TERN_ERR_CERT_UNKNOWN,
+             46);
+    bad_with("ku-encipher-rsa", 0xc02f, "localhost", TERN_VERIFY_INVALID_PURPOSE,
+             TERN_ERR_CERT_UNKNOWN, 46);
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_add_certificate_files(cc, path("client-ku-agree.pem"),
+                                                path("client-ku-agree.key")),
+              TERN_OK);
+    struct pair p;
+    CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost"), 0);
+    struct tern_verify_error e[4];
+    CHECK_INT(tern_conn_verify_errors(p.server, e, 4), 1);
+    CHECK_INT(e[0].reason, TERN_VERIFY_INVALID_PURPOSE);
+    CHECK_INT(e[0].depth, 0);
+    CHECK_INT(tern_conn_error(p.server), TERN_ERR_CERT_UNKNOWN);
+    CHECK_INT(tern_conn_alert_sent(p.server), 46);
+    pair_free(&p);
+}
+
+/* At the default security level (2: 112 bits) an RSA-1024 server key and
+ * a SHA-1 certificate signature are weak keys; level 1 (80 bits) takes
+ * RSA-1024 but not SHA-1 (63 bits in libcrypto 3.0); level 0 takes both. */
+static void weak_keys_refused_by_default(void)
+{
+    bad_with("rsa1024", 0xc02f, "localhost", TERN_VERIFY_WEAK_KEY, TERN_ERR_CERT_UNKNOWN, 46);
+    bad_with("sha1", 0xc02b, "localhost", TERN_VERIFY_WEAK_KEY, TERN_ERR_CERT_UNKNOWN, 46);
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 1), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("rsa1024", 0xc02f), "localhost"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 1), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("sha1", 0xc02b), "localhost"), 0);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_UNKNOWN);
+    pair_free(&p);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_security_level(cc, 0), TERN_OK);
+    CHECK(run(&p, cc, server_cfg("sha1", 0xc02b), "localhost"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+}
+
+/* Host names as RFC 9525 has them: never the subject's CN, a
+ * wildcard only as the whole left-most label, for one label. */
+static void host_names_as_rfc9525(void)
+{
+    bad("cn-only", "localhost", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    bad("partial-wildcard", "foo.example.com", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN,
+        46);
+    bad("wildcard", "a.b.example.com", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    struct pair p;
+    CHECK(run(&p, client_cfg(), server_cfg("wildcard", 0xc02b), "foo.example.com"));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+}
+
+/* What the tap saw of the client's ClientHellos. */
+struct hello_watch {
+    int hellos;
+    int with_server_name;
+    const char *replace; /* the name to put in place of the client's, same length */
+    const char *name;    /* the client's */
+};
+
+static int watch_hello(void *arg, int from_client, uint8_t *dgram, size_t *len)
+{
+    struct hello_watch *w = arg;
+    if (!from_client) {
+        return 1;
+    }
+    if (w->replace != NULL) {
+        size_t n = strlen(w->name);
+        for (size_t i = 0; i + n <= *len; i++) {
+            if (memcmp(dgram + i, w->name, n) == 0) {
+                memcpy(dgram + i, w->replace, n);
+            }
+        }
+    }
+    struct wire_msg m[WIRE_MAX_MSGS];
+    size_t n = wire_messages(dgram, *len, m);
+    for (size_t i = 0; i < n; i++) {
+        struct tern_reader body;
+        struct tern_client_hello ch;
+        tern_r_init(&body, dgram + m[i].body_off, m[i].body_len);
+        if (m[i].type == TERN_HS_CLIENT_HELLO && tern_client_hello_parse(body, &ch) == TERN_OK) {
+            w->hellos++;
+            w->with_server_name += tern_exts_has(&ch.exts, TERN_EXTI_SERVER_NAME);
+        }
+    }
+    return 1;
+}
+
+/* Runs a handshake with the client asking for name, watched by w. */
+static int run_watched(struct pair *p, struct tern_config *cc, struct tern_config *sc,
+                       const char *name, struct hello_watch *w)
+{
+    CHECK_INT(pair_init_named(p, cc, sc, 23, name), TERN_OK);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    p->tap = watch_hello;
+    p->tap_arg = w;
+    return pair_handshake(p, 200);
+}
+
+/* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted
+ * in HostName". A client given an address sends no server_name, and still
+ * checks the address against the certificate's IP addresses. */
+static void address_not_sent_as_server_name(void)
+{
+    static const char *const addresses[] = {"127.0.0.1", "::1"};
+    for (size_t i = 0; i < 2; i++) {
+        struct hello_watch w = {0, 0, NULL, NULL};
+        struct pair p;
+        CHECK(run_watched(&p, client_cfg(), server_cfg("server-ec", 0xc02b), addresses[i], &w));
+        CHECK(w.hellos >= 1);
+        CHECK_INT(w.with_server_name, 0);
+        CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+        pair_free(&p);
+    }
+    bad("server-ec", "::2", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    /* Text that looks like an address but is none is a host mismatch. */
+    bad("server-ec", "999.0.0.1", TERN_VERIFY_HOSTNAME_MISMATCH, TERN_ERR_CERT_UNKNOWN, 46);
+    /* A name is sent. */
+    struct hello_watch w = {0, 0, NULL, NULL};
+    struct pair p;
+    CHECK(run_watched(&p, client_cfg(), server_cfg("server-ec", 0xc02b), "localhost", &w));
+    CHECK(w.hellos >= 1);
+    CHECK_INT(w.with_server_name, w.hellos);
+    pair_free(&p);
+}
+
+/* The leaf the server sent, as the client's verify callback saw it. */
+static uint8_t g_leaf[4096];
+static size_t g_leaf_len;
+
+static int keep_leaf(void *arg, struct tern_conn *conn, const struct tern_verify_error *errs,
+                     size_t n)
+{
+    (void)arg;
+    (void)errs;
+    (void)n;
+    size_t len = 0;
+    const uint8_t *der = tern_conn_peer_certificate(conn, 0, &len);
+    g_leaf_len = der != NULL && len <= sizeof(g_leaf) ? len : 0;
+    if (g_leaf_len > 0) {
+        memcpy(g_leaf, der, len);
+    }
+    return 0;
+}
+
+/* Whether the leaf kept is the one of the PKI file name. */
+static int leaf_is(const char *name)
+{
+    FILE *f = fopen(path(name), "rb");
+    static uint8_t pem[8192];
+    size_t n = f != NULL ? fread(pem, 1, sizeof(pem), f) : 0;
+    if (f != NULL) {
+        fclose(f);
+    }
+    struct tern_x509_chain *chain = NULL;
+    CHECK_INT(tern_x509_chain_parse(pem, n, &chain), TERN_OK);
+    size_t want_len = 0;
+    const uint8_t *want = tern_x509_chain_der(chain, 0, &want_len);
+    int same = want != NULL && g_leaf_len == want_len && memcmp(g_leaf, want, want_len) == 0;
+    tern_x509_chain_free(chain);
+    return same;
+}
+
+/* A server does not choose its chain by an address in server_name (a
+ * client that sends one breaks RFC 6066 section 3). The client's name is
+ * replaced on the wire by one of the same length; its callback (called for
+ * the host mismatch) sees which leaf came, and ends the handshake, whose
+ * transcripts now differ anyway. */
+static void server_ignores_address_in_server_name(void)
+{
+    static const char *const sent[] = {"127.0.0.1", "localhost"};
+    static const char *const leaf[] = {"wronghost.pem", "server-ec.pem"};
+    for (size_t i = 0; i < 2; i++) {
+        struct tern_config *sc = server_cfg("wronghost", 0xc02b);
+        CHECK_INT(
+            tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
+            TERN_OK);
+        struct tern_config *cc = client_cfg();
+        CHECK_INT(tern_config_set_verify_callback(cc, keep_leaf, NULL), TERN_OK);
+        struct hello_watch w = {0, 0, sent[i], "abcdefghi"};
+        struct pair p;
+        g_leaf_len = 0;
+        CHECK_INT(run_watched(&p, cc, sc, w.name, &w), 0);
+        CHECK(w.hellos >= 1);
+        CHECK(leaf_is(leaf[i]));
+        pair_free(&p);
+    }
+}
+
+/* A client started with no server name: refused before anything is sent
+ * when it would verify an X.509 certificate; the connection stays as it
+ * was, so a name can be set and the client started again. */
+static void start_refused_without_name(struct tern_config *cc)
+{
+    struct pair p;
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(pair_init_named(&p, cc, sc, 24, NULL), TERN_ERR_NO_SERVER_NAME);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    CHECK_INT(tern_conn_state(p.client), TERN_STATE_IDLE);
+    CHECK_INT(tern_conn_error(p.client), TERN_OK);
+    uint8_t out[PAIR_DGRAM];
+    CHECK_INT(tern_conn_pull(p.client, p.now, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK(tern_conn_deadline(p.client) == UINT64_MAX);
+    CHECK_INT(tern_conn_start(p.client, p.now), TERN_ERR_NO_SERVER_NAME);
+    CHECK_INT(tern_conn_set_server_name(p.client, "localhost"), TERN_OK);
+    CHECK_INT(tern_conn_start(p.client, p.now), TERN_OK);
+    CHECK(pair_handshake(&p, 200));
+    pair_free(&p);
+}
+
+static int accept_nothing(void *arg, struct tern_conn *conn, const struct tern_verify_error *errs,
+                          size_t n)
+{
+    (void)arg;
+    (void)conn;
+    (void)errs;
+    (void)n;
+    return 0;
+}
+
+/* Verifying a certificate without knowing whom it should name accepts any
+ * certificate the trust anchors ever issued: a client that would verify
+ * one (trust anchors, a verify callback or pause mode) must be given the
+ * server's name, or opt out of the name check by name. */
+static void no_server_name_refused(void)
+{
+    start_refused_without_name(client_cfg());
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_nothing, NULL), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    start_refused_without_name(cc);
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
+    start_refused_without_name(cc);
+    /* Raw public keys allowed as well as certificates. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ec.pub")), TERN_OK);
+    start_refused_without_name(cc);
+    /* A callback alone judges certificates too. */
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_verify_callback(cc, accept_nothing, NULL), TERN_OK);
+    struct pair p;
+    struct tern_config *sc = server_cfg("server-ec", 0xc02b);
+    CHECK_INT(pair_init_named(&p, cc, sc, 24, NULL), TERN_ERR_NO_SERVER_NAME);
+    tern_config_free(cc);
+    tern_config_free(sc);
+    pair_free(&p);
+}
+
+/* TERN_FLAG_NO_NAME_CHECK: the chain is verified, the name is not. */
+static void no_name_check_flag(void)
+{
+    struct tern_config *cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, server_cfg("wronghost", 0xc02b), NULL));
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    /* With a name as well: it is sent, and not checked. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    struct hello_watch w = {0, 0, NULL, NULL};
+    CHECK(run_watched(&p, cc, server_cfg("server-ec", 0xc02b), "example.org", &w));
+    CHECK_INT(w.with_server_name, w.hellos);
+    CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    pair_free(&p);
+    /* Everything else is still verified. */
+    cc = client_cfg();
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_NO_NAME_CHECK), TERN_OK);
+    CHECK_INT(run(&p, cc, server_cfg("expired", 0xc02b), NULL), 0);
+    CHECK_INT(tern_conn_error(p.client), TERN_ERR_CERT_EXPIRED);
+    pair_free(&p);
+}
+
+/* Clients that verify no X.509 certificate need no name: raw public keys
+ * only, PSK only (with trust anchors but PSK suites only), and the test-only
+ * insecure mode. */
+static void no_name_needed_without_x509(void)
+{
+    struct tern_config *cc = NULL;
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    static const uint8_t id[3] = {'p', 's', 'k'};
+    static const uint8_t key[16] = {1, 2, 3};
+    static const uint16_t psk_suite = 0xc0a8;
+    CHECK_INT(tern_config_set_psk(cc, id, sizeof(id), key, sizeof(key)), TERN_OK);
+    CHECK_INT(tern_config_set_suites(cc, &psk_suite, 1), TERN_OK);
+    struct tern_config *sc = NULL;
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(tern_config_set_psk(sc, id, sizeof(id), key, sizeof(key)), TERN_OK);
+    struct pair p;
+    CHECK(run(&p, cc, sc, NULL));
+    pair_free(&p);
+    CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
+    CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY), TERN_OK);
+    CHECK(run(&p, cc, server_cfg("server-ec", 0xc02b), NULL));
     pair_free(&p);
 }
 
@@ -461,4 +867,9 @@ static void bad_signatures(void)
 TEST_MAIN(T(bad_signatures), T(many_accepted_cas), T(chain_by_server_name), T(chain_by_accepted_ca),
           T(raw_public_keys), T(ecdsa_suites), T(rsa_suites), T(two_chains), T(bad_certificates),
           T(callback_decides), T(pause_ignore_resume), T(insecure_records_reasons),
-          T(client_certificates), T(mismatched_key))
+          T(client_certificates), T(mismatched_key), T(callback_cannot_accept_unlisted_problems),
+          T(resume_cannot_ignore_unlisted_problems), T(insecure_accepts_past_list),
+          T(key_usage_without_signing_refused), T(weak_keys_refused_by_default),
+          T(host_names_as_rfc9525), T(address_not_sent_as_server_name),
+          T(server_ignores_address_in_server_name), T(no_server_name_refused),
+          T(no_name_check_flag), T(no_name_needed_without_x509))

@@ -22,7 +22,9 @@
 #    self-signed certificate: tern fails within its --timeout with the
 #    reason, and s_server gets the fatal alert that fits it (BAD_CERTS in
 #    cert-lib.sh);
-#  - --insecure against the self-signed certificate: the session works.
+#  - --insecure against the self-signed certificate: the session works;
+#  - --no-name-check against the wrong-host certificate: the session works
+#    (the chain is verified, the name is not).
 #
 # usage: cert-openssl-server.sh /path/to/tern
 # shellcheck source=cert-lib.sh
@@ -149,6 +151,21 @@ case_insecure() {
   expect_s_server "$cline" "$name"
 }
 
+# --no-name-check: tern verifies the certificate against ca.pem but not
+# that it names the server, so wrong.example's certificate is accepted.
+case_no_name_check() {
+  local suite=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 name cline sline
+  need_suite "$suite"
+  name=${OSSL_NAME[$suite]}
+  cline=$(unique_line c-no-name-check)
+  sline=$(unique_line s-no-name-check)
+  s_server "$sline" -cert "$PKI/wronghost.pem" -key "$PKI/wronghost.key" -cipher "$name"
+  tern_client "$PORT" "$cline" "$sline" --ca "$PKI/ca.pem" --no-name-check
+  expect_tern_client "$PORT" "$suite"
+  check "tern client printed s_server's line" has_line "$CASE_DIR/client.out" "$sline"
+  expect_s_server "$cline" "$name"
+}
+
 echo "$TEST_NAME: $TERN client against $OSSL_VERSION s_server"
 for row in "${CERT_SUITES[@]}"; do
   read -r suite _ <<<"$row"
@@ -164,4 +181,5 @@ for row in "${BAD_CERTS[@]}"; do
   run_case "refuses-$cert" case_bad_cert "$cert"
 done
 run_case insecure-accepts-selfsigned case_insecure
+run_case no-name-check-accepts-wronghost case_no_name_check
 summary
