@@ -218,11 +218,12 @@ int tern_conn_accept(struct tern_conn **out, struct tern_config *cfg, struct ter
     int rc = ok < 0 ? ok : ok == 0 ? TERN_ERR_COOKIE : conn_new(&c, cfg);
     tern_crypto_quiet_end();
     TERN_TRY(rc);
+    TERN_ENSURE(c != NULL, TERN_ERR_NOMEM);
     *out = c;
     /* The verified ClientHello starts the handshake, as any datagram
-     * would a new server connection. */
-    rc = enter(c);
-    return rc == TERN_OK ? leave(c, conn_receive(c, now_ns, dgram, len, NULL, NULL)) : rc;
+     * would a new server connection (a new connection is not busy). */
+    TERN_TRY(enter(c));
+    return leave(c, conn_receive(c, now_ns, dgram, len, NULL, NULL));
 }
 
 void tern_conn_free(struct tern_conn *c)
