@@ -10,6 +10,7 @@
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
 #   make coverage   line and branch coverage of src/ over the test suite (HTML report)
 #   make valgrind   the in-process tests under valgrind's memcheck (no sanitizers)
+#   make tsan       the multithreaded tests built with ThreadSanitizer
 #   make install    install into PREFIX (DESTDIR respected)
 #   make clean
 
@@ -23,11 +24,12 @@ cc_name := $(notdir $(firstword $(CC)))
 REL := build/release-$(cc_name)
 CHK := build/check-$(cc_name)
 VAL := build/valgrind-$(cc_name)
+TSN := build/tsan-$(cc_name)
 FUZ := build/fuzz-clang
 
 CMAKE_GEN := -G Ninja -DCMAKE_C_COMPILER=$(CC)
 
-.PHONY: all build demo check check-net deps deps-check deps-bench bench fuzz fuzz-build coverage valgrind install clean
+.PHONY: all build demo check check-net deps deps-check deps-bench bench fuzz fuzz-build coverage valgrind tsan install clean
 
 all: build
 
@@ -60,6 +62,7 @@ check: deps-check fuzz-build
 	  -DTERN_FUZZ_DIR=$(CURDIR)/$(FUZ) -DTERN_FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) >/dev/null
 	@cmake --build $(CHK) -j $(JOBS)
 	@cd $(CHK) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory tsan
 
 # The adverse-network tests alone (tests/net/, ctest label "net"): the
 # check build's tern and link emulator, and the test PKI they use. They need
@@ -80,6 +83,16 @@ valgrind:
 	  "-DTERN_TEST_WRAPPER=$(VALGRIND_CMD)" >/dev/null
 	@cmake --build $(VAL) -j $(JOBS)
 	@cd $(VAL) && ctest --output-on-failure -j $(JOBS) -L inproc
+
+# The tests that share configurations, gates and caches across threads
+# (ctest label tsan), built with ThreadSanitizer: any data race fails them.
+# libcrypto itself is not instrumented, so races inside it go unseen.
+tsan: deps-check
+	@cmake -S . -B $(TSN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=OFF -DTERN_TSAN=ON \
+	  -DTERN_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(TSN) -j $(JOBS) --target test_tsan_shared_config
+	@cd $(TSN) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) -L tsan
 
 # Every benchmark, then bench/results/REPORT.md and its plots (a few minutes).
 bench: deps-bench build

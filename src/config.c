@@ -63,7 +63,13 @@ void tern_config_free(struct tern_config *cfg)
 void tern_config_ref(struct tern_config *cfg)
 {
     __atomic_add_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL);
-    cfg->frozen = 1;
+    /* Connections on several threads may take references at once. */
+    __atomic_store_n(&cfg->frozen, 1, __ATOMIC_RELEASE);
+}
+
+int tern_config_frozen(const struct tern_config *cfg)
+{
+    return __atomic_load_n(&cfg->frozen, __ATOMIC_ACQUIRE);
 }
 
 int tern_config_has_psk(const struct tern_config *cfg)
@@ -77,7 +83,7 @@ int tern_config_has_psk(const struct tern_config *cfg)
 #define MUTABLE(cfg)                                                                               \
     do {                                                                                           \
         TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
-        TERN_ENSURE(!(cfg)->frozen, TERN_ERR_STATE);                                               \
+        TERN_ENSURE(!tern_config_frozen(cfg), TERN_ERR_STATE);                                     \
     } while (0)
 
 int tern_config_set_suites(struct tern_config *cfg, const uint16_t *suites, size_t n)

@@ -20,7 +20,7 @@
 #define MUTABLE(cfg)                                                                               \
     do {                                                                                           \
         TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
-        TERN_ENSURE(!(cfg)->frozen, TERN_ERR_STATE);                                               \
+        TERN_ENSURE(!tern_config_frozen(cfg), TERN_ERR_STATE);                                     \
     } while (0)
 
 void tern_config_free_certs(struct tern_config *cfg)

@@ -40,7 +40,7 @@ struct tern_peer_key {
 
 struct tern_config {
     int refs;   /* the application's reference plus one per connection */
-    int frozen; /* set when the first connection takes a reference */
+    int frozen; /* set when the first connection takes a reference (atomic) */
     uint8_t role;
     uint16_t suites[TERN_CONFIG_MAX_SUITES]; /* 0 entries: tern's default order */
     size_t n_suites;
@@ -81,8 +81,12 @@ struct tern_config {
  * when the last reference goes). */
 void tern_config_free_certs(struct tern_config *cfg);
 
-/* Takes a reference for a connection and freezes the configuration. */
+/* Takes a reference for a connection and freezes the configuration; safe
+ * from several threads at once. */
 void tern_config_ref(struct tern_config *cfg);
+
+/* Whether a connection has taken a reference (setters then refuse). */
+int tern_config_frozen(const struct tern_config *cfg);
 
 /* Whether the configuration holds any PSK (fixed or callback) for its role. */
 int tern_config_has_psk(const struct tern_config *cfg);
