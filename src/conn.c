@@ -127,13 +127,19 @@ static void free_now(struct tern_conn *c)
 }
 
 /* A call that may run the application's callbacks begins: one at a time
- * (a callback calling back into the same kind of call is refused). Also
- * silences libcrypto's error queue for the call (crypto/errors.h). */
+ * (a callback calling back into the same kind of call is refused). While a
+ * handshake runs, libcrypto may fail on the peer's input (signatures, key
+ * shares, certificates), so its error queue is silenced for the call
+ * (crypto/errors.h); established, only a record's authentication can fail,
+ * and crypto/aead.c cleans up after that itself, sparing the data path. */
 static int enter(struct tern_conn *c)
 {
     TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
     c->busy = 1;
-    tern_crypto_quiet_begin();
+    c->quiet = c->hs != NULL;
+    if (c->quiet) {
+        tern_crypto_quiet_begin();
+    }
     return TERN_OK;
 }
 
@@ -142,7 +148,9 @@ static int enter(struct tern_conn *c)
  * free the connection is gone. */
 static int leave(struct tern_conn *c, int rc)
 {
-    tern_crypto_quiet_end();
+    if (c->quiet) {
+        tern_crypto_quiet_end();
+    }
     c->busy = 0;
     unsigned deferred = c->deferred;
     c->deferred = 0;

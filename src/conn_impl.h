@@ -44,6 +44,7 @@ struct tern_conn {
      * call that may run one is under way; what a callback asked for that
      * cannot happen under its feet is deferred until that call returns. */
     uint8_t busy;
+    uint8_t quiet;    /* this call silences libcrypto's error queue (conn.c enter()) */
     uint8_t deferred; /* TERN_CONN_DEFER_* */
     /* a datagram to send once: final alert, close_notify, no_renegotiation */
     uint8_t once[TERN_CONN_ONCE_MAX];

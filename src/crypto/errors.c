@@ -13,11 +13,3 @@ void tern_crypto_quiet_end(void)
 {
     (void)ERR_pop_to_mark();
 }
-
-void tern_crypto_forget_failure(void)
-{
-    unsigned long first = ERR_peek_error();
-    if (first != 0 && first == ERR_peek_last_error()) {
-        (void)ERR_get_error();
-    }
-}

@@ -321,6 +321,40 @@ void adv_record_bad_mac(void)
     }
 }
 
+void adv_record_bad_mac_keeps_application_errors(void);
+void adv_record_bad_mac_keeps_application_errors(void)
+{
+    /* The application's own pending libcrypto errors belong to it: a
+     * forged record must take off only what tern's attempt added (before,
+     * a GCM or ChaCha20 failure, which queues nothing, took the
+     * application's single entry instead). */
+    static const uint16_t suites[] = {0xc0a8, 0xc0a4, 0x00a8, 0x00a9, 0xccac, 0xd001};
+    for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+        struct pair p;
+        adv_established_suite(&p, NULL, 19, suites[i]);
+        uint8_t d[ADV_DGRAM];
+        size_t n = client_data(&p, "genuine", d, sizeof(d));
+        d[n - 1] ^= 0x01; /* the tag */
+        for (int pending = 1; pending <= 2; pending++) {
+            ERR_clear_error();
+            for (int k = 0; k < pending; k++) {
+                ERR_raise_data(ERR_LIB_USER, 100 + k, "the application's own");
+            }
+            uint8_t copy[ADV_DGRAM];
+            memcpy(copy, d, n);
+            struct got g = {{0}, 0, 0};
+            CHECK_INT(to_server(&p, copy, n, &g), TERN_OK);
+            CHECK_INT(g.records, 0);
+            /* Exactly the application's entries, in order. */
+            CHECK_INT(ERR_GET_REASON(ERR_get_error()), 100);
+            CHECK_INT(pending == 2 ? ERR_GET_REASON(ERR_get_error()) : 0, pending == 2 ? 101 : 0);
+            CHECK_INT(ERR_get_error(), 0);
+        }
+        CHECK_INT(tern_conn_dropped_by(p.server, TERN_DROP_AUTH), 2);
+        pair_free(&p);
+    }
+}
+
 void adv_record_plaintext_after_handshake(void);
 void adv_record_plaintext_after_handshake(void)
 {
