@@ -1,10 +1,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t cli_now(void)
 {
@@ -32,6 +35,37 @@ static void keylog_line(void *arg, const char *line)
     FILE *f = arg;
     fprintf(f, "%s\n", line);
     fflush(f);
+}
+
+/* Opens the key log for appending. It holds every session's master secret,
+ * so it is created readable by its owner alone (mode 0600 whatever the
+ * umask), and an existing one that others may read is refused rather than
+ * written to. */
+static FILE *open_keylog(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "tern: cannot open key log %s: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        fprintf(stderr,
+                "tern: key log %s is open to other users (mode %03o); it would hold session "
+                "keys: chmod 600 it or name another file\n",
+                path, (unsigned)(st.st_mode & 0777));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "a");
+    if (f == NULL) {
+        fprintf(stderr, "tern: cannot open key log %s: %s\n", path, strerror(errno));
+        close(fd);
+    }
+    return f;
 }
 
 int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file)
@@ -138,9 +172,8 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
     }
     const char *path = o->keylog != NULL ? o->keylog : getenv("SSLKEYLOGFILE");
     if (path != NULL && path[0] != '\0') {
-        *keylog_file = fopen(path, "a");
+        *keylog_file = open_keylog(path);
         if (*keylog_file == NULL) {
-            fprintf(stderr, "tern: cannot open key log %s: %s\n", path, strerror(errno));
             return -1;
         }
         tern_config_set_keylog(cfg, keylog_line, *keylog_file);

@@ -45,7 +45,8 @@ static void usage(FILE *out)
                  "--insecure turns verification off and is for tests only.\n"
                  "--rpk sends the public key of --key instead of a certificate (RFC 7250);\n"
                  "--peer-key (repeatable) lists the raw public keys accepted from the peer.\n"
-                 "SSLKEYLOGFILE in the environment works like --keylog.\n"
+                 "SSLKEYLOGFILE in the environment works like --keylog. The key log is\n"
+                 "created readable by its owner alone (0600); one others can read is refused.\n"
                  "  --version    print the library version\n"
                  "  --help       print this help\n");
 }
