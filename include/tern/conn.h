@@ -174,8 +174,11 @@ TERN_API const char *tern_conn_suite_name(const struct tern_conn *c);
 TERN_API const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len);
 
 /* Keying material exporter (RFC 5705), for SRTP (RFC 5764) and others.
- * context may be NULL (no context) or point to context_len bytes.
- * Errors: TERN_ERR_STATE (not established), TERN_ERR_ARG. */
+ * context may be NULL (no context, context_len 0) or point to context_len
+ * bytes. Errors: TERN_ERR_STATE (not established), TERN_ERR_ARG (NULL
+ * label or out, out_len 0, NULL context with a length, or a label RFC 5705
+ * section 4 reserves: empty, "client finished", "server finished", "master
+ * secret", "key expansion", "extended master secret"). */
 TERN_API int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
                               size_t context_len, uint8_t *out, size_t out_len);
 

@@ -99,6 +99,33 @@ void adv_alert_malformed(void)
     tern_conn_free(c);
 }
 
+void adv_alert_unknown_level(void);
+void adv_alert_unknown_level(void)
+{
+    /* RFC 5246 section 7.2: an alert's level is warning (1) or fatal (2).
+     * Unprotected, another level is a malformed forgery, dropped; under
+     * the peer's keys it is the peer's error: fatal illegal_parameter. */
+    struct adv_rng rng = {75};
+    struct tern_conn *c = adv_client(adv_psk_config(TERN_ROLE_CLIENT, &rng, 0), NULL, NULL);
+    static const uint8_t odd[2] = {3, 0};
+    uint8_t d[ADV_DGRAM];
+    size_t n = adv_record(d, sizeof(d), TERN_CT_ALERT, 0, 1, odd, 2);
+    CHECK_INT(adv_feed(c, d, n), TERN_OK);
+    CHECK_INT(tern_conn_dropped_by(c, TERN_DROP_MALFORMED), 1);
+    CHECK_INT(tern_conn_state(c), TERN_STATE_HANDSHAKING);
+    tern_conn_free(c);
+
+    struct pair p;
+    struct adv_forger f;
+    adv_established(&p, &f, 76);
+    n = adv_forge(&f, 1, TERN_CT_ALERT, odd, 2, d, sizeof(d));
+    struct got g = {0};
+    CHECK_INT(deliver(p.server, d, n, &g), TERN_ERR_ILLEGAL_PARAMETER);
+    adv_expect_failed(p.server, TERN_ERR_ILLEGAL_PARAMETER, 47);
+    adv_forger_clear(&f);
+    pair_free(&p);
+}
+
 void adv_close_notify_then_data(void);
 void adv_close_notify_then_data(void)
 {

@@ -255,3 +255,63 @@ void adv_cookie_gate_garbage(void)
     tern_conn_free(c);
     tern_cookie_free(gate);
 }
+
+void adv_accept_needs_verified_cookie(void);
+void adv_accept_needs_verified_cookie(void)
+{
+    /* A server connection exists only for a ClientHello whose cookie the
+     * gate verifies for that address: without one, with a forged one, or
+     * from another address, tern_conn_accept() allocates nothing and
+     * answers nothing; a datagram too small to be a ClientHello (13
+     * bytes: a record header alone) is not answered by the gate either. */
+    struct tern_cookie *gate = NULL;
+    CHECK_INT(tern_cookie_new(&gate, g_secret, sizeof(g_secret)), TERN_OK);
+    struct tern_config *sc = NULL;
+    CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
+    CHECK_INT(
+        tern_config_set_psk(sc, adv_psk_id, sizeof(adv_psk_id), adv_psk_key, sizeof(adv_psk_key)),
+        TERN_OK);
+    uint8_t ch[ADV_DGRAM];
+    size_t ch_len = smallest_client_hello(ch, sizeof(ch), NULL, 0);
+    uint8_t out[ADV_DGRAM];
+    size_t out_len = 0;
+    struct tern_conn *s = NULL;
+    alloc_count_reset();
+    CHECK_INT(tern_conn_accept(&s, sc, gate, 0, ch, ch_len, adv_peer, sizeof(adv_peer)),
+              TERN_ERR_COOKIE);
+    CHECK(s == NULL);
+    uint8_t forged[16];
+    memset(forged, 0x77, sizeof(forged));
+    size_t fl = smallest_client_hello(ch, sizeof(ch), forged, sizeof(forged));
+    CHECK_INT(tern_conn_accept(&s, sc, gate, 0, ch, fl, adv_peer, sizeof(adv_peer)),
+              TERN_ERR_COOKIE);
+    static const uint8_t thirteen[13] = {TERN_CT_HANDSHAKE, 0xfe, 0xfd};
+    CHECK_INT(tern_cookie_check(gate, thirteen, sizeof(thirteen), adv_peer, sizeof(adv_peer), out,
+                                sizeof(out), &out_len),
+              TERN_COOKIE_DROP);
+    CHECK_INT(out_len, 0);
+    CHECK_NO_ALLOCATION();
+    /* The cookie the gate hands out for this address, echoed: taken, and
+     * only from that address. */
+    ch_len = smallest_client_hello(ch, sizeof(ch), NULL, 0);
+    CHECK_INT(
+        tern_cookie_check(gate, ch, ch_len, adv_peer, sizeof(adv_peer), out, sizeof(out), &out_len),
+        TERN_COOKIE_SEND);
+    uint8_t cookie[32];
+    size_t cookie_len = out[TERN_REC12_HEADER_LEN + TERN_HS_HEADER_LEN + 2];
+    memcpy(cookie, out + TERN_REC12_HEADER_LEN + TERN_HS_HEADER_LEN + 3, cookie_len);
+    size_t again = smallest_client_hello(ch, sizeof(ch), cookie, cookie_len);
+    static const uint8_t other[6] = {198, 51, 100, 9, 0x12, 0x34};
+    CHECK_INT(tern_conn_accept(&s, sc, gate, 0, ch, again, other, sizeof(other)), TERN_ERR_COOKIE);
+    CHECK(s == NULL);
+    /* This smallest ClientHello offers no extended master secret: the
+     * connection is made (the address is proved) and fails at once, its
+     * alert ready for the peer. */
+    CHECK_INT(tern_conn_accept(&s, sc, gate, 0, ch, again, adv_peer, sizeof(adv_peer)),
+              TERN_ERR_NO_EXTENDED_MASTER_SECRET);
+    CHECK(s != NULL);
+    adv_expect_failed(s, TERN_ERR_NO_EXTENDED_MASTER_SECRET, 40);
+    tern_conn_free(s);
+    tern_config_free(sc);
+    tern_cookie_free(gate);
+}

@@ -81,6 +81,27 @@ void adv_ext_duplicate(void)
     server_drops(extra, n);
 }
 
+void adv_ext_unknown_many(void);
+void adv_ext_unknown_many(void)
+{
+    /* RFC 5246 section 7.4.1.4: extensions the receiver does not know are
+     * ignored, however many: 200 zero-length ones do not fail the hello,
+     * and only the block's length bounds the work. */
+    uint8_t extra[4 * 200];
+    size_t n = 0;
+    for (uint16_t i = 0; i < 200; i++) {
+        n = adv_ext(extra, sizeof(extra), n, (uint16_t)(0x4a00 + i), g_empty, 0);
+    }
+    uint8_t exts[ADV_DGRAM];
+    size_t len = with_ems(exts, sizeof(exts), extra, n);
+    struct tern_conn *s = NULL;
+    CHECK_INT(hello_to_server(&s, exts, len), TERN_OK);
+    uint8_t out[ADV_DGRAM];
+    CHECK(tern_conn_pull(s, 0, out, sizeof(out)) > 0);
+    CHECK_INT(tern_conn_dropped(s), 0);
+    tern_conn_free(s);
+}
+
 void adv_ext_length_past_block(void);
 void adv_ext_length_past_block(void)
 {

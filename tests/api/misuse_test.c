@@ -439,6 +439,15 @@ static void conn_established_then_closed(void)
     CHECK_INT(tern_conn_export(p.client, "EXPERIMENTAL misuse", ctx, 4, a, 32), TERN_OK);
     CHECK_INT(tern_conn_export(p.server, "EXPERIMENTAL misuse", ctx, 4, b, 32), TERN_OK);
     CHECK_MEM(a, b, 32);
+    /* RFC 5705 section 4: labels the PRF itself uses, and the empty one,
+     * are refused (the output could equal a key or a Finished). */
+    static const char *const reserved[] = {"client finished",        "server finished",
+                                           "master secret",          "key expansion",
+                                           "extended master secret", ""};
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+        CHECK_INT(tern_conn_export(p.client, reserved[i], NULL, 0, a, 32), TERN_ERR_ARG);
+    }
+    CHECK_INT(tern_conn_export(p.client, "EXPERIMENTAL misuse", NULL, 4, a, 32), TERN_ERR_ARG);
     /* Aborting an established connection closes it politely but for good. */
     tern_conn_abort(p.client);
     CHECK_INT(tern_conn_state(p.client), TERN_STATE_FAILED);
