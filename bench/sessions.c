@@ -23,6 +23,12 @@
  * system reports available (less a reserve); a count that would not fit
  * is skipped with its reason printed.
  *
+ * Before that, for each implementation, 100 sessions are held right after
+ * their handshake (the server's last flight sent, no application data yet)
+ * and 100 after the client's first data, and the heap per session of both
+ * is printed: a server that frees its handshake state when the handshake
+ * completes holds the same in both.
+ *
  *   bench-sessions                 1 to 100,000 sessions (about a minute)
  *   bench-sessions --quick         1 to 100: builds, runs, checks
  *   bench-sessions --max N --suite psk|ecdhe --only tern|openssl|gnutls
@@ -267,6 +273,61 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 1;
 }
 
+#define DONE_SESSIONS 100
+
+/* The heap per session of DONE_SESSIONS sessions held at stage, or a
+ * negative value when one could not be made. */
+static double heap_at(const struct hs_impl *impl, void *st, enum hs_stage stage, void **held)
+{
+    size_t made = 0;
+    malloc_trim(0);
+    hs_heap_start();
+    while (made < DONE_SESSIONS && (held[made] = impl->hold(st, stage)) != NULL) {
+        made++;
+    }
+    struct hs_heap_count h = hs_heap_stop();
+    for (size_t i = 0; i < made; i++) {
+        impl->release(st, held[i]);
+    }
+    return made == DONE_SESSIONS ? (double)h.bytes / DONE_SESSIONS : -1;
+}
+
+/* Heap right after the handshake against heap after the first data. */
+static int done_vs_data(const struct hs_suite *s, const struct opts *o, void **held)
+{
+    printf("heap per server session right after the handshake and after the client's first "
+           "data, %d sessions each:\n",
+           DONE_SESSIONS);
+    for (int k = 0; k < N_IMPLS; k++) {
+        if (!(o->impls >> k & 1)) {
+            continue;
+        }
+        const struct hs_impl *impl = g_impls[k];
+        void *st = impl->setup(s);
+        if (st == NULL) {
+            return 0;
+        }
+        /* One-time library state first, not charged to the sessions. */
+        double done = heap_at(impl, st, HS_DONE, held);
+        done = heap_at(impl, st, HS_DONE, held);
+        double data = heap_at(impl, st, HS_ESTABLISHED, held);
+        impl->teardown(st);
+        if (done < 0 || data < 0) {
+            fprintf(stderr, "bench-sessions: %s: a session could not be made\n", impl->name);
+            return 0;
+        }
+        printf("  %-8s after the handshake %7.0f B/session, after the first data %7.0f "
+               "B/session (%+.0f)\n",
+               impl->name, done, data, data - done);
+        bench_csv("heap_after_handshake", s->name, impl->name, DONE_SESSIONS, done,
+                  "malloc chunk bytes per server session, handshake done, no data yet");
+        bench_csv("heap_after_first_data", s->name, impl->name, DONE_SESSIONS, data,
+                  "malloc chunk bytes per server session after the client's first data");
+    }
+    printf("\n");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o;
@@ -289,7 +350,10 @@ int main(int argc, char **argv)
     for (size_t c = 0; c < N_COUNTS && g_counts[c] <= o.max; c++) {
         max = g_counts[c];
     }
-    void **held = calloc(max > 0 ? max : 1, sizeof(*held));
+    if (max < DONE_SESSIONS) {
+        max = DONE_SESSIONS;
+    }
+    void **held = calloc(max, sizeof(*held));
     static struct figures fg;
     if (held == NULL) {
         return 1;
@@ -297,7 +361,7 @@ int main(int argc, char **argv)
     printf("established DTLS 1.2 server sessions held at once, %s, client freed\n"
            "(%.1f GiB available at start)\n",
            s->name, mem_available() / GIB);
-    int ok = 1;
+    int ok = done_vs_data(s, &o, held);
     for (int k = 0; ok && k < N_IMPLS; k++) {
         if (o.impls >> k & 1) {
             ok = grow(k, s, &o, &fg, held);
