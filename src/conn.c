@@ -267,9 +267,12 @@ int tern_conn_set_mtu(struct tern_conn *c, size_t mtu)
 /* Whether repeats of the peer's previous flight may be answered with ours
  * now. Each costs the peer a small datagram and us a whole flight, and an
  * unprotected repeat can be forged, so at most one is answered per half
- * the initial retransmission timeout since our flight last went out (RFC
- * 6347 section 4.2.4 has a peer repeat only on its timer, a full interval
- * apart; half leaves room for jitter between the two paths). The rest are
+ * the initial retransmission timeout since the flight was first sent or
+ * last sent to answer one (RFC 6347 section 4.2.4 has a peer repeat only
+ * on its timer, a full interval apart; half leaves room for jitter between
+ * the two paths). A retransmission on our own timer does not count: when
+ * both timers fire together, the answer and the retransmission are two
+ * chances on a lossy path, and the timer bounds them anyway. The rest are
  * counted as unanswered. */
 static int answer_repeats(struct tern_conn *c, uint64_t now, unsigned repeats)
 {
@@ -590,6 +593,7 @@ static int settle(struct tern_conn *c, uint64_t now_ns)
         c->state = TERN_STATE_PEER_VERIFY_ERROR;
     }
     if (tern_hs12_done(c->hs) && c->state == TERN_STATE_HANDSHAKING) {
+        c->last_flight_ns = now_ns; /* a server's final flight goes out now */
         return complete(c);
     }
     return TERN_OK;
@@ -734,7 +738,6 @@ static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
     uint64_t next = (uint64_t)c->timeout_ms * 2;
     c->timeout_ms = (uint32_t)(next > cfg->timer_max_ms ? cfg->timer_max_ms : next);
     c->deadline = now_ns + c->timeout_ms * NS_PER_MS;
-    c->last_flight_ns = now_ns;
     tern_flight_schedule(&c->hs->flight);
     return TERN_OK;
 }

@@ -31,7 +31,7 @@ struct tern_conn {
     uint64_t deadline;
     uint32_t timeout_ms;
     unsigned retransmits;
-    uint64_t last_flight_ns; /* when our flight was last sent, first time or again */
+    uint64_t last_flight_ns; /* when our flight was first sent, or sent to answer a repeat */
     uint64_t auth_drops_before;
     /* Server, established: its last flight, resent when the client repeats
      * its Finished, until the client's first data shows it arrived. */

@@ -4,8 +4,9 @@
  * verified: a ClientHello can come from a forged address and be used for
  * amplification or memory exhaustion. The gate answers each first datagram
  * from an unknown peer without keeping anything about it: either the
- * ClientHello carries a valid cookie for that address (create a connection),
- * or the gate writes a HelloVerifyRequest carrying a fresh cookie (send it,
+ * ClientHello carries a valid cookie for that address (create the
+ * connection from it with tern_conn_accept(), which checks the cookie again
+ * with this gate), or the gate writes a HelloVerifyRequest carrying a fresh cookie (send it,
  * forget the peer), or the datagram is not a ClientHello worth answering
  * (drop it). This is Qt's QDtlsClientVerifier and OpenSSL's DTLSv1_listen,
  * as a function that allocates nothing.
@@ -19,8 +20,9 @@
  * a handshake in progress; older ones do not. Several processes (or
  * machines) given the same secret verify each other's cookies.
  *
- * Thread safety: a gate may be used by one thread at a time; give each
- * thread its own gate with the same secret. */
+ * Thread safety: a gate may be used by one thread at a time (by
+ * tern_cookie_check() and tern_conn_accept() alike); give each thread its
+ * own gate with the same secret. */
 #ifndef TERN_COOKIE_H
 #define TERN_COOKIE_H
 
@@ -39,7 +41,7 @@ struct tern_cookie;
 /* What tern_cookie_check() decided (positive values; errors are negative). */
 enum tern_cookie_verdict {
     /* The ClientHello carries a valid cookie for this peer: create the
-     * connection and hand it this datagram. */
+     * connection from this datagram with tern_conn_accept(). */
     TERN_COOKIE_VERIFIED = 1,
     /* A HelloVerifyRequest was written to out: send it to the peer. */
     TERN_COOKIE_SEND = 2,

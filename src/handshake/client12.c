@@ -224,10 +224,14 @@ static int send_client_hello_again(struct tern_hs12 *hs)
 }
 
 /* The ServerHello may only echo extensions the client offered (RFC 5246
- * section 7.4.1.4). */
+ * section 7.4.1.4: "If a client receives an extension type in ServerHello
+ * that it did not request in the associated ClientHello, it MUST abort the
+ * handshake with an unsupported_extension fatal alert"); a type tern does
+ * not know was never offered. */
 static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts *e)
 {
-    TERN_ENSURE((e->present & ~hs->offered_exts) == 0, TERN_ERR_UNSUPPORTED_EXTENSION);
+    TERN_ENSURE((e->present & ~hs->offered_exts) == 0 && e->unknown == 0,
+                TERN_ERR_UNSUPPORTED_EXTENSION);
     if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
         struct tern_reader rc;
         TERN_TRY(tern_ext_renegotiation_info_parse(e->body[TERN_EXTI_RENEGOTIATION_INFO], &rc));

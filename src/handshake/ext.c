@@ -69,6 +69,7 @@ int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *o
             if (n_unknown < TERN_EXT_MAX_COUNT) {
                 unknown[n_unknown++] = type;
             }
+            out->unknown++;
             continue;
         }
         unsigned index = g_ext_table[i].index;

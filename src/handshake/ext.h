@@ -60,6 +60,7 @@ enum tern_ext_msg {
 
 struct tern_exts {
     uint32_t present;                         /* bit i: known extension i seen */
+    uint32_t unknown;                         /* extensions of types tern does not know */
     struct tern_reader body[TERN_EXTI_COUNT]; /* its body, borrowed */
 };
 

@@ -207,6 +207,14 @@ void adv_server_hello_unsolicited_extension(void)
     CHECK_INT(rc, TERN_ERR_UNSUPPORTED_EXTENSION);
     adv_expect_failed(c, TERN_ERR_UNSUPPORTED_EXTENSION, 110);
     tern_conn_free(c);
+    /* A type tern does not know cannot have been offered either (it was
+     * accepted before). */
+    n = adv_ext(exts, sizeof(exts), 0, TERN_EXT_EXTENDED_MASTER_SECRET, g_empty, 0);
+    n = adv_ext(exts, sizeof(exts), n, 0x7a7a, g_empty, 0);
+    c = client_gets_server_hello(0xfefd, 0xc0a8, exts, n, &rc);
+    CHECK_INT(rc, TERN_ERR_UNSUPPORTED_EXTENSION);
+    adv_expect_failed(c, TERN_ERR_UNSUPPORTED_EXTENSION, 110);
+    tern_conn_free(c);
 }
 
 void adv_server_hello_suite_not_offered(void);
