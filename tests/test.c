@@ -107,3 +107,13 @@ size_t test_unhex(const char *hex, uint8_t *out, size_t cap)
     }
     return n;
 }
+
+const char *test_pki_path(const char *name)
+{
+    static char buf[4][1024];
+    static int next;
+    const char *dir = getenv("TERN_PKI_DIR");
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
+    return p;
+}

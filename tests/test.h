@@ -29,6 +29,11 @@ int test_run(const struct test_case *cases, size_t n, int argc, char **argv);
  * are written by hand and a typo must not pass silently. */
 size_t test_unhex(const char *hex, uint8_t *out, size_t cap);
 
+/* The path of a file of the test PKI (tests/pki/make_pki.sh writes it to
+ * $TERN_PKI_DIR, "pki" when unset), in one of four static buffers: valid
+ * until the fourth call after it. Not for several threads at once. */
+const char *test_pki_path(const char *name);
+
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \

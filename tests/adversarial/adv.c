@@ -17,12 +17,7 @@ const uint8_t adv_peer[6] = {192, 0, 2, 7, 0x12, 0x34};
 
 const char *adv_pki(const char *name)
 {
-    static char buf[4][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
+    return test_pki_path(name);
 }
 
 int adv_rng_fill(void *arg, uint8_t *out, size_t len)

@@ -47,8 +47,6 @@ static void scenario_release(struct scenario *s)
 static struct adv_rng g_rc;
 static struct adv_rng g_rs;
 
-#define pki adv_pki
-
 static void fast(struct tern_config *cfg, struct adv_rng *rng)
 {
     CHECK_INT(tern_config_set_timers(cfg, 100, 400, 2), TERN_OK);
@@ -71,14 +69,15 @@ static void ecdhe_psk_configs(struct tern_config **cc, struct tern_config **sc)
 static void ecdsa_mutual_configs(struct tern_config **cc, struct tern_config **sc)
 {
     CHECK_INT(tern_config_new(cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(*cc, pki("ca.pem")), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(*cc, pki("client.pem"), pki("client.key")),
+    CHECK_INT(tern_config_add_trust_file(*cc, adv_pki("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(*cc, adv_pki("client.pem"), adv_pki("client.key")),
               TERN_OK);
     fast(*cc, &g_rc);
     CHECK_INT(tern_config_new(sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(*sc, pki("server-ec.pem"), pki("server-ec.key")),
-              TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(*sc, pki("ca.pem")), TERN_OK);
+    CHECK_INT(
+        tern_config_add_certificate_files(*sc, adv_pki("server-ec.pem"), adv_pki("server-ec.key")),
+        TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(*sc, adv_pki("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(*sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
@@ -87,10 +86,11 @@ static void ecdsa_mutual_configs(struct tern_config **cc, struct tern_config **s
 static void rsa_configs(struct tern_config **cc, struct tern_config **sc)
 {
     CHECK_INT(tern_config_new(cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(*cc, pki("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(*cc, adv_pki("ca.pem")), TERN_OK);
     fast(*cc, &g_rc);
     CHECK_INT(tern_config_new(sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(*sc, pki("server-rsa.pem"), pki("server-rsa.key")),
+    CHECK_INT(tern_config_add_certificate_files(*sc, adv_pki("server-rsa.pem"),
+                                                adv_pki("server-rsa.key")),
               TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
@@ -100,15 +100,15 @@ static void rpk_configs(struct tern_config **cc, struct tern_config **sc)
 {
     static const uint16_t suite = 0xc0ae;
     CHECK_INT(tern_config_new(sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_set_raw_public_key_file(*sc, pki("rpk-ec.key")), TERN_OK);
-    CHECK_INT(tern_config_add_peer_key_file(*sc, pki("rpk-ed25519.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(*sc, adv_pki("rpk-ec.key")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(*sc, adv_pki("rpk-ed25519.pub")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(*sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     CHECK_INT(tern_config_set_suites(*sc, &suite, 1), TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(*sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     fast(*sc, &g_rs);
     CHECK_INT(tern_config_new(cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_peer_key_file(*cc, pki("rpk-ec.pub")), TERN_OK);
-    CHECK_INT(tern_config_set_raw_public_key_file(*cc, pki("rpk-ed25519.key")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(*cc, adv_pki("rpk-ec.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(*cc, adv_pki("rpk-ed25519.key")), TERN_OK);
     fast(*cc, &g_rc);
 }
 

@@ -16,16 +16,6 @@
 #include "alloc_count.h"
 #include "test.h"
 
-static char *pki(const char *name)
-{
-    static char buf[4][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
-}
-
 /* One operation under test: returns its result; cleans up after itself. */
 typedef int (*op_fn)(void);
 
@@ -93,24 +83,26 @@ static int op_config(void)
 
 static int load_chain(struct tern_config *cfg)
 {
-    return tern_config_add_certificate_files(cfg, pki("server-ec.pem"), pki("server-ec.key"));
+    return tern_config_add_certificate_files(cfg, test_pki_path("server-ec.pem"),
+                                             test_pki_path("server-ec.key"));
 }
 
 static int load_rsa(struct tern_config *cfg)
 {
-    return tern_config_add_certificate_files(cfg, pki("server-rsa.pem"), pki("server-rsa.key"));
+    return tern_config_add_certificate_files(cfg, test_pki_path("server-rsa.pem"),
+                                             test_pki_path("server-rsa.key"));
 }
 
 static int load_trust(struct tern_config *cfg)
 {
-    return tern_config_add_trust_file(cfg, pki("ca.pem"));
+    return tern_config_add_trust_file(cfg, test_pki_path("ca.pem"));
 }
 
 static int load_rpk(struct tern_config *cfg)
 {
-    int rc = tern_config_set_raw_public_key_file(cfg, pki("rpk-ec.key"));
+    int rc = tern_config_set_raw_public_key_file(cfg, test_pki_path("rpk-ec.key"));
     if (rc == TERN_OK) {
-        rc = tern_config_add_peer_key_file(cfg, pki("rpk-ed25519.pub"));
+        rc = tern_config_add_peer_key_file(cfg, test_pki_path("rpk-ed25519.pub"));
     }
     return rc;
 }
@@ -281,7 +273,7 @@ static void trust_directory_and_system(void)
      * and the system store. */
     struct tern_config *cfg = NULL;
     CHECK_INT(tern_config_new(&cfg, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_dir(cfg, pki("")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_dir(cfg, test_pki_path("")), TERN_OK);
     CHECK_INT(tern_config_add_trust_system(cfg), TERN_OK);
     CHECK_INT(ERR_peek_error(), 0);
     tern_config_free(cfg);

@@ -14,16 +14,6 @@
 #include "test.h"
 #include "wire.h"
 
-static char *path(const char *name)
-{
-    static char buf[4][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
-}
-
 static struct tern_config *server_cfg(const char *cert, uint16_t suite)
 {
     struct tern_config *cfg = NULL;
@@ -32,7 +22,7 @@ static struct tern_config *server_cfg(const char *cert, uint16_t suite)
     snprintf(c, sizeof(c), "%s.pem", cert);
     snprintf(k, sizeof(k), "%s.key", cert);
     CHECK_INT(tern_config_new(&cfg, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(cfg, path(c), path(k)), TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(cfg, test_pki_path(c), test_pki_path(k)), TERN_OK);
     if (suite != 0) {
         CHECK_INT(tern_config_set_suites(cfg, &suite, 1), TERN_OK);
     }
@@ -43,7 +33,7 @@ static struct tern_config *client_cfg(void)
 {
     struct tern_config *cfg = NULL;
     CHECK_INT(tern_config_new(&cfg, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cfg, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cfg, test_pki_path("ca.pem")), TERN_OK);
     return cfg;
 }
 
@@ -93,7 +83,8 @@ static void rsa_suites(void)
 static void two_chains(void)
 {
     struct tern_config *sc = server_cfg("server-rsa", 0);
-    CHECK_INT(tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
+    CHECK_INT(tern_config_add_certificate_files(sc, test_pki_path("server-ec.pem"),
+                                                test_pki_path("server-ec.key")),
               TERN_OK);
     struct tern_config *cc = client_cfg();
     static const uint16_t ecdsa = 0xc02b;
@@ -296,7 +287,7 @@ static void insecure_accepts_past_list(void)
 {
     struct tern_config *cc = NULL;
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, test_pki_path("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_INSECURE_NO_VERIFY), TERN_OK);
     struct pair p;
     CHECK(run(&p, cc, server_cfg("badsig-chain", 0xc02b), "localhost"));
@@ -325,7 +316,7 @@ static void insecure_records_reasons(void)
 static struct tern_config *auth_server(enum tern_client_auth mode)
 {
     struct tern_config *sc = server_cfg("server-ec", 0xc02b);
-    CHECK_INT(tern_config_add_trust_file(sc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(sc, test_pki_path("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(sc, mode), TERN_OK);
     CHECK_INT(tern_config_set_flags(sc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
     return sc;
@@ -335,7 +326,8 @@ static void client_certificates(void)
 {
     /* Required, and presented. */
     struct tern_config *cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client.pem"),
+                                                test_pki_path("client.key")),
               TERN_OK);
     struct pair p;
     int ok = run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost");
@@ -362,7 +354,8 @@ static void client_certificates(void)
 
     /* A client certificate the server does not trust. */
     cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("untrusted.pem"), path("untrusted.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("untrusted.pem"),
+                                                test_pki_path("untrusted.key")),
               TERN_OK);
     CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_OPTIONAL), "localhost"), 0);
     CHECK_INT(tern_conn_error(p.server), TERN_ERR_UNKNOWN_CA);
@@ -379,8 +372,8 @@ static void key_usage_without_signing_refused(void)
     bad_with("ku-encipher-rsa", 0xc02f, "localhost", TERN_VERIFY_INVALID_PURPOSE,
              TERN_ERR_CERT_UNKNOWN, 46);
     struct tern_config *cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client-ku-agree.pem"),
-                                                path("client-ku-agree.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client-ku-agree.pem"),
+                                                test_pki_path("client-ku-agree.key")),
               TERN_OK);
     struct pair p;
     CHECK_INT(run(&p, cc, auth_server(TERN_CLIENT_AUTH_REQUIRE), "localhost"), 0);
@@ -529,7 +522,7 @@ static int keep_leaf(void *arg, struct tern_conn *conn, const struct tern_verify
 /* Whether the leaf kept is the one of the PKI file name. */
 static int leaf_is(const char *name)
 {
-    FILE *f = fopen(path(name), "rb");
+    FILE *f = fopen(test_pki_path(name), "rb");
     static uint8_t pem[8192];
     size_t n = f != NULL ? fread(pem, 1, sizeof(pem), f) : 0;
     if (f != NULL) {
@@ -555,9 +548,9 @@ static void server_ignores_address_in_server_name(void)
     static const char *const leaf[] = {"wronghost.pem", "server-ec.pem"};
     for (size_t i = 0; i < 2; i++) {
         struct tern_config *sc = server_cfg("wronghost", 0xc02b);
-        CHECK_INT(
-            tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
-            TERN_OK);
+        CHECK_INT(tern_config_add_certificate_files(sc, test_pki_path("server-ec.pem"),
+                                                    test_pki_path("server-ec.key")),
+                  TERN_OK);
         struct tern_config *cc = client_cfg();
         CHECK_INT(tern_config_set_verify_callback(cc, keep_leaf, NULL), TERN_OK);
         struct hello_watch w = {0, 0, sent[i], "abcdefghi"};
@@ -612,14 +605,14 @@ static void no_server_name_refused(void)
     struct tern_config *cc = NULL;
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
     CHECK_INT(tern_config_set_verify_callback(cc, accept_nothing, NULL), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, test_pki_path("ca.pem")), TERN_OK);
     start_refused_without_name(cc);
     cc = client_cfg();
     CHECK_INT(tern_config_set_verify_pause(cc, 1), TERN_OK);
     start_refused_without_name(cc);
     /* Raw public keys allowed as well as certificates. */
     cc = client_cfg();
-    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ec.pub")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(cc, test_pki_path("rpk-ec.pub")), TERN_OK);
     start_refused_without_name(cc);
     /* A callback alone judges certificates too. */
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
@@ -664,7 +657,7 @@ static void no_name_needed_without_x509(void)
 {
     struct tern_config *cc = NULL;
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, test_pki_path("ca.pem")), TERN_OK);
     static const uint8_t id[3] = {'p', 's', 'k'};
     static const uint8_t key[16] = {1, 2, 3};
     static const uint16_t psk_suite = 0xc0a8;
@@ -687,9 +680,11 @@ static void mismatched_key(void)
 {
     struct tern_config *cfg = NULL;
     CHECK_INT(tern_config_new(&cfg, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(cfg, path("server-ec.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cfg, test_pki_path("server-ec.pem"),
+                                                test_pki_path("client.key")),
               TERN_ERR_BAD_CREDENTIAL);
-    CHECK_INT(tern_config_add_certificate_files(cfg, path("missing.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cfg, test_pki_path("missing.pem"),
+                                                test_pki_path("client.key")),
               TERN_ERR_BAD_CREDENTIAL);
     tern_config_free(cfg);
 }
@@ -701,13 +696,13 @@ static void raw_public_keys(void)
     struct tern_config *cc = NULL;
     static const uint16_t suite = 0xc0ae; /* CoAP's TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 */
     CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_set_raw_public_key_file(sc, path("rpk-ec.key")), TERN_OK);
-    CHECK_INT(tern_config_add_peer_key_file(sc, path("rpk-ed25519.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(sc, test_pki_path("rpk-ec.key")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(sc, test_pki_path("rpk-ed25519.pub")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     CHECK_INT(tern_config_set_suites(sc, &suite, 1), TERN_OK);
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ec.pub")), TERN_OK);
-    CHECK_INT(tern_config_set_raw_public_key_file(cc, path("rpk-ed25519.key")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(cc, test_pki_path("rpk-ec.pub")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(cc, test_pki_path("rpk-ed25519.key")), TERN_OK);
     struct pair p;
     int ok = run(&p, cc, sc, NULL);
     if (!ok) {
@@ -722,9 +717,9 @@ static void raw_public_keys(void)
 
     /* The client expects another key. */
     CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_set_raw_public_key_file(sc, path("rpk-ec.key")), TERN_OK);
+    CHECK_INT(tern_config_set_raw_public_key_file(sc, test_pki_path("rpk-ec.key")), TERN_OK);
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_peer_key_file(cc, path("rpk-ed25519.pub")), TERN_OK);
+    CHECK_INT(tern_config_add_peer_key_file(cc, test_pki_path("rpk-ed25519.pub")), TERN_OK);
     CHECK_INT(run(&p, cc, sc, NULL), 0);
     struct tern_verify_error e[2];
     CHECK_INT(tern_conn_verify_errors(p.client, e, 2), 1);
@@ -739,9 +734,9 @@ static void chain_by_server_name(void)
     const char *names[2] = {"localhost", "wrong.example"};
     for (size_t i = 0; i < 2; i++) {
         struct tern_config *sc = server_cfg("wronghost", 0xc02b);
-        CHECK_INT(
-            tern_config_add_certificate_files(sc, path("server-ec.pem"), path("server-ec.key")),
-            TERN_OK);
+        CHECK_INT(tern_config_add_certificate_files(sc, test_pki_path("server-ec.pem"),
+                                                    test_pki_path("server-ec.key")),
+                  TERN_OK);
         struct pair p;
         int ok = run(&p, client_cfg(), sc, names[i]);
         CHECK(ok);
@@ -755,9 +750,11 @@ static void chain_by_server_name(void)
 static void chain_by_accepted_ca(void)
 {
     struct tern_config *cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("untrusted.pem"), path("untrusted.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("untrusted.pem"),
+                                                test_pki_path("untrusted.key")),
               TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client.pem"),
+                                                test_pki_path("client.key")),
               TERN_OK);
     CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
     struct pair p;
@@ -775,7 +772,7 @@ static void chain_by_accepted_ca(void)
 static void many_accepted_cas(void)
 {
     struct tern_config *sc = auth_server(TERN_CLIENT_AUTH_REQUIRE);
-    FILE *f = fopen(path("ca.pem"), "rb");
+    FILE *f = fopen(test_pki_path("ca.pem"), "rb");
     static uint8_t pem[4096];
     size_t n = f != NULL ? fread(pem, 1, sizeof(pem), f) : 0;
     if (f != NULL) {
@@ -786,7 +783,8 @@ static void many_accepted_cas(void)
         CHECK_INT(tern_config_add_trust(sc, pem, n), TERN_OK);
     }
     struct tern_config *cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client.pem"),
+                                                test_pki_path("client.key")),
               TERN_OK);
     CHECK_INT(tern_config_set_flags(cc, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
     struct pair p;
@@ -845,7 +843,8 @@ static void bad_signatures(void)
     pair_free(&p);
 
     cc = client_cfg();
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem"), path("client.key")),
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client.pem"),
+                                                test_pki_path("client.key")),
               TERN_OK);
     sc = auth_server(TERN_CLIENT_AUTH_REQUIRE);
     CHECK_INT(tern_config_set_cookie_mode(sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);

@@ -16,16 +16,6 @@
 static const uint8_t g_id[] = "reentry";
 static const uint8_t g_key[16] = {0x4e, 0x7e, 0x12};
 
-static const char *path(const char *name)
-{
-    static char buf[4][1024];
-    static int next;
-    const char *dir = getenv("TERN_PKI_DIR");
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", dir != NULL ? dir : "pki", name);
-    return p;
-}
-
 enum action { DO_NOTHING, DO_ABORT, DO_SHUTDOWN, DO_FREE, DO_REENTER };
 
 struct probe {
@@ -81,11 +71,12 @@ static void verify_pair(struct pair *p, struct probe *pr)
 {
     struct tern_config *cc = NULL;
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(cc, test_pki_path("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_verify_callback(cc, on_verify, pr), TERN_OK);
     struct tern_config *sc = NULL;
     CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(sc, path("wronghost.pem"), path("wronghost.key")),
+    CHECK_INT(tern_config_add_certificate_files(sc, test_pki_path("wronghost.pem"),
+                                                test_pki_path("wronghost.key")),
               TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     CHECK_INT(pair_init_named(p, cc, sc, 31, "localhost"), TERN_OK);

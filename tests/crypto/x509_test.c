@@ -11,9 +11,7 @@
 
 static size_t slurp(const char *name, uint8_t *buf, size_t cap)
 {
-    const char *dir = getenv("TERN_PKI_DIR");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "pki", name);
+    const char *path = test_pki_path(name);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "cannot open %s (set TERN_PKI_DIR)\n", path);

@@ -23,13 +23,6 @@ static const uint8_t g_id[] = "shared";
 static const uint8_t g_key[16] = {0x5a, 0x4e, 0xd0};
 static const uint8_t g_secret[32] = {'s', 'h', 'a', 'r', 'e', 'd'};
 
-static const char *path(const char *name, char *buf, size_t cap)
-{
-    const char *dir = getenv("TERN_PKI_DIR");
-    snprintf(buf, cap, "%s/%s", dir != NULL ? dir : "pki", name);
-    return buf;
-}
-
 struct queue {
     uint8_t d[QUEUE][DGRAM];
     size_t len[QUEUE];
@@ -163,20 +156,18 @@ static void shared_psk_configs(void)
  * all, and the configurations' trust stores are read at once. */
 static void shared_certificate_configs(void)
 {
-    char a[1024];
-    char b[1024];
     struct tern_config *cc = NULL;
     struct tern_config *sc = NULL;
     CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(cc, path("ca.pem", a, sizeof(a))), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(cc, path("client.pem", a, sizeof(a)),
-                                                path("client.key", b, sizeof(b))),
+    CHECK_INT(tern_config_add_trust_file(cc, test_pki_path("ca.pem")), TERN_OK);
+    CHECK_INT(tern_config_add_certificate_files(cc, test_pki_path("client.pem"),
+                                                test_pki_path("client.key")),
               TERN_OK);
     CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_add_certificate_files(sc, path("server-ec.pem", a, sizeof(a)),
-                                                path("server-ec.key", b, sizeof(b))),
+    CHECK_INT(tern_config_add_certificate_files(sc, test_pki_path("server-ec.pem"),
+                                                test_pki_path("server-ec.key")),
               TERN_OK);
-    CHECK_INT(tern_config_add_trust_file(sc, path("ca.pem", a, sizeof(a))), TERN_OK);
+    CHECK_INT(tern_config_add_trust_file(sc, test_pki_path("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     run_threads(cc, sc, "localhost");
     tern_config_free(cc);
