@@ -12,13 +12,14 @@
 #include "handshake/suites.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 static int config_new(struct tern_config **out, enum tern_role role)
 {
     TERN_ENSURE(out != NULL, TERN_ERR_ARG);
     *out = NULL;
     TERN_ENSURE(role == TERN_ROLE_CLIENT || role == TERN_ROLE_SERVER, TERN_ERR_ARG);
-    struct tern_config *cfg = calloc(1, sizeof(*cfg));
+    struct tern_config *cfg = tern_calloc(1, sizeof(*cfg));
     TERN_ENSURE(cfg != NULL, TERN_ERR_NOMEM);
     cfg->refs = 1;
     cfg->role = (uint8_t)role;
@@ -49,7 +50,7 @@ static void config_release(struct tern_config *cfg)
     if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         tern_config_free_certs(cfg);
         tern_zeroize(cfg, sizeof(*cfg));
-        free(cfg);
+        tern_free(cfg);
     }
 }
 

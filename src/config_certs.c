@@ -13,6 +13,7 @@
 #include "handshake/config.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 /* Largest credential file tern reads. */
 #define MAX_FILE ((size_t)1 << 20)
@@ -28,7 +29,7 @@ void tern_config_free_certs(struct tern_config *cfg)
     for (size_t i = 0; i < cfg->n_certs; i++) {
         tern_x509_chain_free(cfg->certs[i].chain);
         tern_pkey_free(cfg->certs[i].key);
-        free(cfg->certs[i].spki);
+        tern_free(cfg->certs[i].spki);
     }
     cfg->n_certs = 0;
     tern_trust_free(cfg->trust);
@@ -36,7 +37,7 @@ void tern_config_free_certs(struct tern_config *cfg)
     for (size_t i = 0; i < cfg->n_peer_keys; i++) {
         tern_pkey_free(cfg->peer_keys[i].key);
     }
-    free(cfg->peer_keys);
+    tern_free(cfg->peer_keys);
     cfg->peer_keys = NULL;
     cfg->n_peer_keys = 0;
 }
@@ -46,7 +47,7 @@ static int read_file(const char *path, uint8_t **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     TERN_ENSURE(f != NULL, TERN_ERR_BAD_CREDENTIAL);
-    uint8_t *buf = malloc(MAX_FILE);
+    uint8_t *buf = tern_alloc(MAX_FILE);
     if (buf == NULL) {
         (void)fclose(f);
         return TERN_ERR_NOMEM;
@@ -55,7 +56,7 @@ static int read_file(const char *path, uint8_t **out, size_t *len)
     int bad = ferror(f) || (n == MAX_FILE && fgetc(f) != EOF);
     (void)fclose(f); /* read-only: nothing to lose */
     if (bad || n == 0) {
-        free(buf);
+        tern_free(buf);
         return TERN_ERR_BAD_CREDENTIAL;
     }
     *out = buf;
@@ -114,8 +115,8 @@ int tern_config_add_certificate_files(struct tern_config *cfg, const char *chain
     if (key != NULL) {
         tern_zeroize(key, key_len);
     }
-    free(chain);
-    free(key);
+    tern_free(chain);
+    tern_free(key);
     return rc;
 }
 
@@ -150,7 +151,7 @@ int tern_config_add_trust_file(struct tern_config *cfg, const char *path)
     size_t len = 0;
     TERN_TRY(read_file(path, &buf, &len));
     int rc = tern_config_add_trust(cfg, buf, len);
-    free(buf);
+    tern_free(buf);
     return rc;
 }
 
@@ -235,7 +236,7 @@ static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key
         rc = tern_pkey_spki(cred.key, spki, sizeof(spki), &cred.spki_len);
     }
     if (rc == TERN_OK) {
-        cred.spki = malloc(cred.spki_len);
+        cred.spki = tern_alloc(cred.spki_len);
         rc = cred.spki != NULL ? TERN_OK : TERN_ERR_NOMEM;
     }
     if (rc != TERN_OK) {
@@ -263,7 +264,7 @@ static int config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, siz
     struct tern_pkey *k = NULL;
     TERN_TRY(tern_pkey_parse_public(&k, spki, len));
     if (cfg->peer_keys == NULL) {
-        cfg->peer_keys = calloc(TERN_CONFIG_MAX_PEER_KEYS, sizeof(cfg->peer_keys[0]));
+        cfg->peer_keys = tern_calloc(TERN_CONFIG_MAX_PEER_KEYS, sizeof(cfg->peer_keys[0]));
         if (cfg->peer_keys == NULL) {
             tern_pkey_free(k);
             return TERN_ERR_NOMEM;
@@ -298,7 +299,7 @@ int tern_config_set_raw_public_key_file(struct tern_config *cfg, const char *pat
     TERN_TRY(read_file(path, &buf, &len));
     int rc = tern_config_set_raw_public_key(cfg, buf, len);
     tern_zeroize(buf, len);
-    free(buf);
+    tern_free(buf);
     return rc;
 }
 
@@ -310,6 +311,6 @@ int tern_config_add_peer_key_file(struct tern_config *cfg, const char *path)
     size_t len = 0;
     TERN_TRY(read_file(path, &buf, &len));
     int rc = tern_config_add_peer_key(cfg, buf, len);
-    free(buf);
+    tern_free(buf);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "util/alert.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 #define ALERT_WARNING 1
 #define ALERT_FATAL   2
@@ -34,7 +35,7 @@ static void free_handshake(struct tern_conn *c)
 {
     if (c->hs != NULL) {
         tern_hs12_clear(c->hs);
-        free(c->hs);
+        tern_free(c->hs);
         c->hs = NULL;
     }
 }
@@ -119,10 +120,10 @@ static void free_now(struct tern_conn *c)
 {
     wipe_keys(c);
     tern_x509_chain_free(c->peer_chain);
-    free(c->ca_names);
+    tern_free(c->ca_names);
     struct tern_config *cfg = c->cfg;
     tern_zeroize(c, sizeof(*c));
-    free(c);
+    tern_free(c);
     tern_config_free(cfg);
 }
 
@@ -170,18 +171,18 @@ static int leave(struct tern_conn *c, int rc)
 
 static int conn_new(struct tern_conn **out, struct tern_config *cfg)
 {
-    struct tern_conn *c = calloc(1, sizeof(*c));
+    struct tern_conn *c = tern_calloc(1, sizeof(*c));
     TERN_ENSURE(c != NULL, TERN_ERR_NOMEM);
-    c->hs = calloc(1, sizeof(*c->hs));
+    c->hs = tern_calloc(1, sizeof(*c->hs));
     if (c->hs == NULL) {
-        free(c);
+        tern_free(c);
         return TERN_ERR_NOMEM;
     }
     tern_rec12_init(&c->rl, TERN_DTLS12_VERSION);
     int rc = tern_hs12_init(c->hs, cfg, &c->rl, &c->sess);
     if (rc != TERN_OK) {
-        free(c->hs);
-        free(c);
+        tern_free(c->hs);
+        tern_free(c);
         return rc;
     }
     c->hs->owner = c;
@@ -526,7 +527,7 @@ static void hold(struct tern_conn *c, const struct tern_rec12_record *rec)
         return;
     }
     if (hs->held == NULL) {
-        hs->held = malloc(TERN_HS12_HELD_RECORDS * sizeof(hs->held[0]));
+        hs->held = tern_alloc(TERN_HS12_HELD_RECORDS * sizeof(hs->held[0]));
         if (hs->held == NULL) {
             c->rl.drops[TERN_DROP_EPOCH]++; /* the peer's retransmission brings it */
             return;

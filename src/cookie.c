@@ -15,6 +15,7 @@
 #include "record/header.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 #define COOKIE_LEN TERN_COOKIE_LEN
 #define PEER_MAX   TERN_COOKIE_PEER_MAX
@@ -48,13 +49,13 @@ static int cookie_new(struct tern_cookie **out, const uint8_t *secret, size_t se
         return TERN_ERR_ARG;
     }
     *out = NULL;
-    struct tern_cookie *g = calloc(1, sizeof(*g));
+    struct tern_cookie *g = tern_calloc(1, sizeof(*g));
     if (g == NULL) {
         return TERN_ERR_NOMEM;
     }
     int rc = make_key(&g->current, secret, secret_len);
     if (rc != TERN_OK) {
-        free(g);
+        tern_free(g);
         return rc;
     }
     *out = g;
@@ -76,7 +77,7 @@ void tern_cookie_free(struct tern_cookie *gate)
     }
     tern_cookie_key_clear(&gate->current);
     tern_cookie_key_clear(&gate->previous);
-    free(gate);
+    tern_free(gate);
 }
 
 static int cookie_rotate(struct tern_cookie *gate, const uint8_t *secret, size_t secret_len)

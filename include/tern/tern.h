@@ -2,6 +2,7 @@
 #ifndef TERN_TERN_H
 #define TERN_TERN_H
 
+#include <tern/alloc.h>
 #include <tern/config.h>
 #include <tern/conn.h>
 #include <tern/cookie.h>

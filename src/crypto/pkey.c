@@ -12,6 +12,7 @@
 #include "crypto/errors.h"
 #include "crypto/pkey_impl.h"
 #include "crypto/sig.h"
+#include "util/alloc.h"
 
 static int classify(EVP_PKEY *pk)
 {
@@ -50,7 +51,7 @@ int tern_pkey_wrap(struct tern_pkey **out, EVP_PKEY *pk, int is_private)
         EVP_PKEY_free(pk);
         return TERN_ERR_BAD_CREDENTIAL;
     }
-    struct tern_pkey *k = calloc(1, sizeof(*k));
+    struct tern_pkey *k = tern_calloc(1, sizeof(*k));
     if (k == NULL) {
         EVP_PKEY_free(pk);
         return TERN_ERR_NOMEM;
@@ -209,12 +210,12 @@ int tern_pkey_share_public(const struct tern_pkey *k, struct tern_pkey **out)
         return TERN_ERR_ARG;
     }
     *out = NULL;
-    struct tern_pkey *copy = calloc(1, sizeof(*copy));
+    struct tern_pkey *copy = tern_calloc(1, sizeof(*copy));
     if (copy == NULL) {
         return TERN_ERR_NOMEM;
     }
     if (EVP_PKEY_up_ref(k->pk) != 1) {
-        free(copy);
+        tern_free(copy);
         return TERN_ERR_CRYPTO;
     }
     copy->pk = k->pk;
@@ -230,5 +231,5 @@ void tern_pkey_free(struct tern_pkey *k)
     }
     EVP_PKEY_CTX_free(k->sign_ctx);
     EVP_PKEY_free(k->pk);
-    free(k);
+    tern_free(k);
 }

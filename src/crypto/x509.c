@@ -15,6 +15,7 @@
 
 #include "crypto/errors.h"
 #include "crypto/pkey_impl.h"
+#include "util/alloc.h"
 
 /* Longest chain tern parses or sends (leaf plus nine issuers). */
 #define MAX_CHAIN 10
@@ -265,7 +266,7 @@ int tern_x509_chain_parse(const uint8_t *data, size_t len, struct tern_x509_chai
         return TERN_ERR_ARG;
     }
     *out = NULL;
-    struct tern_x509_chain *c = calloc(1, sizeof(*c));
+    struct tern_x509_chain *c = tern_calloc(1, sizeof(*c));
     if (c == NULL) {
         return TERN_ERR_NOMEM;
     }
@@ -288,7 +289,7 @@ int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_
     if (n > MAX_CHAIN) {
         return TERN_ERR_BAD_CREDENTIAL;
     }
-    struct tern_x509_chain *c = calloc(1, sizeof(*c));
+    struct tern_x509_chain *c = tern_calloc(1, sizeof(*c));
     if (c == NULL) {
         return TERN_ERR_NOMEM;
     }
@@ -344,7 +345,7 @@ void tern_x509_chain_free(struct tern_x509_chain *c)
         X509_free(c->x[i]);
         OPENSSL_free(c->der[i]);
     }
-    free(c);
+    tern_free(c);
 }
 
 /* Host names as RFC 9525 has them: compared with the DNS names of
@@ -425,7 +426,7 @@ int tern_trust_new(struct tern_trust **out)
         return TERN_ERR_ARG;
     }
     *out = NULL;
-    struct tern_trust *t = calloc(1, sizeof(*t));
+    struct tern_trust *t = tern_calloc(1, sizeof(*t));
     if (t == NULL) {
         return TERN_ERR_NOMEM;
     }
@@ -446,7 +447,7 @@ void tern_trust_free(struct tern_trust *t)
     }
     X509_STORE_free(t->store);
     sk_X509_pop_free(t->anchors, X509_free);
-    free(t);
+    tern_free(t);
 }
 
 static int push_anchor(void *arg, X509 *x)

@@ -10,6 +10,7 @@
 #include "handshake/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 /* The schemes tern signs and verifies with, in preference order. */
 static const uint16_t g_schemes[] = {
@@ -212,7 +213,7 @@ static int join(const uint8_t *const *parts, const size_t *lens, size_t n, uint8
     for (size_t i = 0; i < n; i++) {
         total += lens[i];
     }
-    uint8_t *buf = malloc(total > 0 ? total : 1);
+    uint8_t *buf = tern_alloc(total > 0 ? total : 1);
     TERN_ENSURE(buf != NULL, TERN_ERR_NOMEM);
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
@@ -236,7 +237,7 @@ int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size
     uint8_t sig[TERN_SIG_MAX_LEN];
     size_t sig_len = sizeof(sig);
     int rc = tern_sig_sign(hs->cfg->certs[hs->cred].key, hs->scheme, msg, msg_len, sig, &sig_len);
-    free(msg);
+    tern_free(msg);
     TERN_TRY(rc);
     tern_digitally_signed_write(w, hs->scheme, sig, sig_len);
     return TERN_OK;
@@ -254,7 +255,7 @@ int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct ter
     size_t msg_len = 0;
     TERN_TRY(join(parts, lens, n, &msg, &msg_len));
     int rc = tern_sig_verify(hs->peer_key, scheme, msg, msg_len, signature.p, signature.len);
-    free(msg);
+    tern_free(msg);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "handshake/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 int tern_hs12_client_start(struct tern_hs12 *hs);
 
@@ -470,7 +471,7 @@ static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, u
     if (cr.authorities.len > 0) {
         /* Kept for choosing a chain and for the application to read
          * (tern_conn_accepted_cas) until the handshake ends. */
-        hs->ca_names = malloc(cr.authorities.len);
+        hs->ca_names = tern_alloc(cr.authorities.len);
         TERN_ENSURE(hs->ca_names != NULL, TERN_ERR_NOMEM);
         memcpy(hs->ca_names, cr.authorities.p, cr.authorities.len);
         hs->ca_names_len = cr.authorities.len;

@@ -8,6 +8,7 @@
 #include "handshake/header.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 /* A fragment smaller than this starts a new datagram instead, unless it
  * finishes its message: tiny fragments waste a record header each. */
@@ -16,7 +17,7 @@
 int tern_flight_init(struct tern_flight *f, size_t cap)
 {
     memset(f, 0, sizeof(*f));
-    f->buf = malloc(cap);
+    f->buf = tern_alloc(cap);
     if (f->buf == NULL) {
         return TERN_ERR_NOMEM;
     }
@@ -29,13 +30,13 @@ int tern_flight_grow(struct tern_flight *f, size_t cap)
     if (cap <= f->cap) {
         return TERN_OK;
     }
-    uint8_t *bigger = malloc(cap);
+    uint8_t *bigger = tern_alloc(cap);
     TERN_ENSURE(bigger != NULL, TERN_ERR_NOMEM);
     if (f->used > 0) {
         memcpy(bigger, f->buf, f->used);
     }
     tern_zeroize(f->buf, f->used);
-    free(f->buf);
+    tern_free(f->buf);
     f->buf = bigger;
     f->cap = cap;
     f->open = 0;
@@ -49,7 +50,7 @@ void tern_flight_clear(struct tern_flight *f)
     }
     if (f->buf != NULL) {
         tern_zeroize(f->buf, f->used); /* only what was written */
-        free(f->buf);
+        tern_free(f->buf);
     }
     memset(f, 0, sizeof(*f));
 }

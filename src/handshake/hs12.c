@@ -10,6 +10,7 @@
 #include "handshake/msgs12.h"
 #include "util/ct.h"
 #include "util/guard.h"
+#include "util/alloc.h"
 
 /* Largest handshake message accepted (PSK messages are far smaller;
  * certificate chains get their own cap later), and all messages buffered. */
@@ -54,8 +55,8 @@ void tern_hs12_clear(struct tern_hs12 *hs)
     tern_kex_clear(&hs->kex);
     tern_x509_chain_free(hs->peer_chain);
     tern_pkey_free(hs->peer_key);
-    free(hs->held);
-    free(hs->ca_names);
+    tern_free(hs->held);
+    tern_free(hs->ca_names);
     tern_zeroize(hs, sizeof(*hs));
 }
 

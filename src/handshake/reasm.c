@@ -11,6 +11,7 @@
 #include <tern/err.h>
 
 #include "util/guard.h"
+#include "util/alloc.h"
 
 /* The largest value of a 24-bit length field (RFC 6347 section 4.2.2). */
 #define REASM_U24_MAX 0xffffffu
@@ -64,7 +65,7 @@ static void slot_release(struct tern_reasm *r, struct tern_reasm_slot *s)
         size_t cost = tern_reasm_cost(s->length);
         /* buffered counts every live buffer, so it holds at least this one. */
         r->buffered = cost <= r->buffered ? r->buffered - cost : 0;
-        free(s->buf);
+        tern_free(s->buf);
     }
     memset(s, 0, sizeof(*s));
 }
@@ -115,7 +116,7 @@ static int slot_create(struct tern_reasm *r, size_t idx, const struct tern_hs_he
     }
     uint8_t *buf = NULL; /* a zero-length message has no buffer: its cost is 0 */
     if (cost > 0) {
-        buf = malloc(cost);
+        buf = tern_alloc(cost);
         TERN_ENSURE(buf != NULL, TERN_ERR_NOMEM);
         memset(buf + h->length, 0, tern_reasm_map_len(h->length));
     }
@@ -209,7 +210,7 @@ void tern_reasm_clear(struct tern_reasm *r)
         return;
     }
     for (size_t i = 0; i < TERN_REASM_SLOTS; i++) {
-        free(r->slot[i].buf);
+        tern_free(r->slot[i].buf);
     }
     memset(r, 0, sizeof(*r));
 }

@@ -8,6 +8,7 @@
 #include "handshake/header.h"
 #include "util/guard.h"
 #include "util/writer.h"
+#include "util/alloc.h"
 
 int tern_transcript_init(struct tern_transcript *t)
 {
@@ -33,7 +34,7 @@ void tern_transcript_clear(struct tern_transcript *t)
     }
     tern_hash_clear(&t->sha256);
     tern_hash_clear(&t->sha384);
-    free(t->bytes);
+    tern_free(t->bytes);
     t->bytes = NULL;
     t->len = 0;
     t->cap = 0;
@@ -45,7 +46,7 @@ int tern_transcript_keep(struct tern_transcript *t)
     if (t->bytes != NULL) {
         return TERN_OK;
     }
-    t->bytes = malloc(4096);
+    t->bytes = tern_alloc(4096);
     TERN_ENSURE(t->bytes != NULL, TERN_ERR_NOMEM);
     t->cap = 4096;
     t->len = 0;
@@ -63,7 +64,7 @@ static int keep(struct tern_transcript *t, const uint8_t *p, size_t n)
         while (cap - t->len < n) {
             cap *= 2;
         }
-        uint8_t *grown = realloc(t->bytes, cap);
+        uint8_t *grown = tern_realloc(t->bytes, t->len, cap);
         TERN_ENSURE(grown != NULL, TERN_ERR_NOMEM);
         t->bytes = grown;
         t->cap = cap;
