@@ -9,6 +9,7 @@
 #include <tern/defs.h>
 #include <tern/err.h>
 #include <tern/selftest.h>
+#include <tern/stats.h>
 #include <tern/verify.h>
 #include <tern/version.h>
 

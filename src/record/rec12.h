@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <tern/conn.h>
+#include <tern/stats.h>
 
 #include "record/cipher.h"
 #include "record/header.h"
@@ -26,7 +26,7 @@
 #include "util/reader.h"
 
 /* Why a record was dropped: enum tern_drop_reason of the public API
- * (include/tern/conn.h), one counter per reason. */
+ * (include/tern/stats.h), one counter per reason. */
 
 /* One direction's state for one epoch. */
 struct tern_rec12_epoch {
