@@ -32,7 +32,7 @@
 #include "common.h"
 
 #include "crypto/aead.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "record/rec12.h"
 
 #define MAX_PT     1400

@@ -28,7 +28,7 @@
 
 #include "engine.h"
 #include "handshake/header.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "wire.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);

@@ -12,7 +12,7 @@
 #include "handshake/cookie_mac.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"

@@ -6,7 +6,7 @@
 #include "data/client_hellos.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "test.h"
 
 static const uint8_t g_secret[32] = "0123456789abcdef0123456789abcde";

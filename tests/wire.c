@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "handshake/header.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "util/reader.h"
 
 /* ---- fields ------------------------------------------------------------------ */

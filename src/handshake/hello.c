@@ -2,7 +2,7 @@
 
 #include <tern/err.h>
 
-#include "record/header.h"
+#include "record/header12.h"
 #include "util/guard.h"
 
 int tern_client_hello_parse(struct tern_reader body, struct tern_client_hello *ch)

@@ -6,19 +6,15 @@
 
 #include "util/ct.h"
 
-static void epoch_clear(struct tern_rec12_epoch *e)
-{
-    tern_rec_cipher_clear(&e->cipher);
-    tern_zeroize(e, sizeof(*e));
-}
+/* The largest epoch a DTLS 1.2 record carries (16 bits, RFC 6347 4.1). */
+#define MAX_EPOCH12 UINT16_MAX
 
 void tern_rec12_init(struct tern_rec12 *rl, uint16_t version)
 {
     memset(rl, 0, sizeof(*rl));
     rl->version = version;
-    rl->rx[0].in_use = 1;
-    tern_replay_init(&rl->rx[0].replay);
-    rl->tx[0].in_use = 1;
+    tern_rec_epochs_init(&rl->rx);
+    tern_rec_epochs_init(&rl->tx);
 }
 
 void tern_rec12_clear(struct tern_rec12 *rl)
@@ -26,85 +22,61 @@ void tern_rec12_clear(struct tern_rec12 *rl)
     if (rl == NULL) {
         return;
     }
-    for (size_t i = 0; i < 2; i++) {
-        epoch_clear(&rl->rx[i]);
-        epoch_clear(&rl->tx[i]);
-    }
+    tern_rec_epochs_clear(&rl->rx);
+    tern_rec_epochs_clear(&rl->tx);
 }
 
-static int set_keys(struct tern_rec12_epoch pair[2], int encrypt, int alg, const uint8_t *key,
-                    size_t key_len, const uint8_t *iv, size_t iv_len)
+/* A DTLS 1.2 key block gives each AEAD its own IV length (a 4-byte salt
+ * for GCM and CCM, a 12-byte IV for ChaCha20-Poly1305). RFC 6347 section
+ * 4.1: "the epoch number [...] MUST NOT wrap"; a new handshake would be
+ * needed, and tern refuses renegotiation. */
+static int install(struct tern_rec_epochs *t, int alg, int encrypt, const uint8_t *key,
+                   size_t key_len, const uint8_t *iv, size_t iv_len)
 {
-    /* RFC 6347 section 4.1: "the epoch number [...] MUST NOT wrap"; a new
-     * handshake would be needed, and tern refuses renegotiation. */
-    if (pair[0].epoch == UINT16_MAX) {
-        return TERN_ERR_SEQ_EXHAUSTED;
+    if (iv_len != tern_rec_cipher_iv_len(alg)) {
+        return TERN_ERR_ARG;
     }
-    struct tern_rec12_epoch next;
-    memset(&next, 0, sizeof(next));
-    int rc = tern_rec_cipher_init(&next.cipher, alg, encrypt, key, key_len, iv, iv_len);
-    if (rc != TERN_OK) {
-        return rc;
-    }
-    next.epoch = (uint16_t)(pair[0].epoch + 1);
-    next.in_use = 1;
-    next.protected_ = 1;
-    next.next_seq = 0; /* RFC 6347 section 4.1: sequence numbers restart in each epoch */
-    tern_replay_init(&next.replay);
-    epoch_clear(&pair[1]);
-    pair[1] = pair[0];
-    pair[0] = next;
-    tern_zeroize(&next, sizeof(next));
-    return TERN_OK;
+    return tern_rec_epochs_install(t, MAX_EPOCH12, alg, encrypt, key, key_len, iv, iv_len);
 }
 
 int tern_rec12_set_rx_keys(struct tern_rec12 *rl, int alg, const uint8_t *key, size_t key_len,
                            const uint8_t *iv, size_t iv_len)
 {
-    return set_keys(rl->rx, 0, alg, key, key_len, iv, iv_len);
+    return install(&rl->rx, alg, 0, key, key_len, iv, iv_len);
 }
 
 int tern_rec12_set_tx_keys(struct tern_rec12 *rl, int alg, const uint8_t *key, size_t key_len,
                            const uint8_t *iv, size_t iv_len)
 {
-    return set_keys(rl->tx, 1, alg, key, key_len, iv, iv_len);
+    return install(&rl->tx, alg, 1, key, key_len, iv, iv_len);
 }
 
 void tern_rec12_drop_previous_rx(struct tern_rec12 *rl)
 {
-    epoch_clear(&rl->rx[1]);
+    tern_rec_epochs_forget_previous(&rl->rx);
 }
 
 void tern_rec12_tx_seq_at_least(struct tern_rec12 *rl, uint64_t seq)
 {
-    if (rl->tx[0].next_seq < seq && seq <= TERN_REC_MAX_SEQ) {
-        rl->tx[0].next_seq = seq;
+    struct tern_rec_epoch *e = &rl->tx.slot[0];
+    if (e->next_seq < seq && seq <= TERN_REC_MAX_SEQ) {
+        e->next_seq = seq;
     }
 }
 
 uint16_t tern_rec12_tx_epoch(const struct tern_rec12 *rl)
 {
-    return rl->tx[0].epoch;
+    return (uint16_t)tern_rec_epochs_current(&rl->tx);
 }
 
 uint16_t tern_rec12_rx_epoch(const struct tern_rec12 *rl)
 {
-    return rl->rx[0].epoch;
-}
-
-static struct tern_rec12_epoch *find(struct tern_rec12_epoch pair[2], uint16_t epoch)
-{
-    for (size_t i = 0; i < 2; i++) {
-        if (pair[i].in_use && pair[i].epoch == epoch) {
-            return &pair[i];
-        }
-    }
-    return NULL;
+    return (uint16_t)tern_rec_epochs_current(&rl->rx);
 }
 
 int tern_rec12_layout(const struct tern_rec12 *rl, uint16_t epoch, size_t *prefix, size_t *suffix)
 {
-    const struct tern_rec12_epoch *e = find((struct tern_rec12_epoch *)rl->tx, epoch);
+    const struct tern_rec_epoch *e = tern_rec_epochs_find((struct tern_rec_epochs *)&rl->tx, epoch);
     if (e == NULL) {
         return TERN_ERR_EPOCH;
     }
@@ -113,10 +85,47 @@ int tern_rec12_layout(const struct tern_rec12 *rl, uint16_t epoch, size_t *prefi
     return TERN_OK;
 }
 
+/* Protects the pt_len bytes at rec + 13 + explicit nonce: RFC 5246 section
+ * 6.2.3.3's AEAD record with the DTLS record number of RFC 6347 section
+ * 4.1.2.1 (seq_num = epoch || sequence_number). */
+static ptrdiff_t seal(struct tern_rec12 *rl, struct tern_rec_epoch *e, uint64_t seq_num,
+                      uint8_t type, uint8_t *rec, size_t cap, size_t pt_len)
+{
+    if (pt_len > TERN_REC_MAX_PLAINTEXT) {
+        return TERN_ERR_RECORD_OVERFLOW;
+    }
+    size_t body = e->cipher.explicit_len + pt_len + e->cipher.aead.tag_len;
+    if (cap < TERN_REC12_HEADER_LEN || cap - TERN_REC12_HEADER_LEN < body) {
+        return TERN_ERR_BUFFER;
+    }
+    struct tern_rec12_header h = {type, rl->version, (uint16_t)(seq_num >> 48),
+                                  seq_num & TERN_REC_MAX_SEQ, (uint16_t)body};
+    struct tern_writer w;
+    tern_w_init(&w, rec, TERN_REC12_HEADER_LEN);
+    tern_rec12_header_write(&w, &h);
+    if (tern_w_finish(&w) != TERN_OK) {
+        return TERN_ERR_ARG;
+    }
+    uint8_t *explicit_part = rec + TERN_REC12_HEADER_LEN;
+    uint8_t *pt = explicit_part + e->cipher.explicit_len;
+    if (e->cipher.explicit_len > 0) {
+        tern_rec_cipher_put_explicit(explicit_part, seq_num);
+    }
+    uint8_t nonce[TERN_AEAD_NONCE_LEN];
+    uint8_t aad[TERN_REC12_AAD_LEN];
+    tern_rec_cipher_nonce(&e->cipher, seq_num, explicit_part, nonce);
+    tern_rec12_aad(aad, seq_num, type, rl->version, pt_len);
+    int rc = tern_rec_cipher_seal(&e->cipher, nonce, aad, sizeof(aad), pt, pt_len, pt + pt_len);
+    if (rc != TERN_OK) {
+        return rc;
+    }
+    return (ptrdiff_t)(TERN_REC12_HEADER_LEN + body);
+}
+
 ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, uint8_t *rec,
                            size_t cap, size_t pt_len)
 {
-    struct tern_rec12_epoch *e = find(rl->tx, epoch);
+    struct tern_rec_epoch *e = tern_rec_epochs_find(&rl->tx, epoch);
     if (e == NULL) {
         return TERN_ERR_EPOCH;
     }
@@ -127,7 +136,7 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
     uint64_t seq_num = ((uint64_t)epoch << 48) | e->next_seq;
     ptrdiff_t n;
     if (e->protected_) {
-        n = tern_rec_cipher_seal(&e->cipher, type, rl->version, seq_num, rec, cap, pt_len);
+        n = rec == NULL ? TERN_ERR_BUFFER : seal(rl, e, seq_num, type, rec, cap, pt_len);
     } else {
         if (pt_len > TERN_REC_MAX_PLAINTEXT) {
             return TERN_ERR_RECORD_OVERFLOW;
@@ -202,9 +211,10 @@ static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const 
         return drop(rl, TERN_DROP_BAD_VERSION);
     }
     *out = (struct tern_rec12_record){h->type, h->version, h->epoch, h->seq, NULL, 0};
-    struct tern_rec12_epoch *e = find(rl->rx, h->epoch);
+    struct tern_rec_epoch *e = tern_rec_epochs_find(&rl->rx, h->epoch);
     if (e == NULL) {
-        if (rl->rx[0].epoch != UINT16_MAX && h->epoch == rl->rx[0].epoch + 1) {
+        uint64_t current = tern_rec_epochs_current(&rl->rx);
+        if (current < MAX_EPOCH12 && h->epoch == current + 1) {
             out->data = start;
             out->len = TERN_REC12_HEADER_LEN + (size_t)h->length;
             return TERN_REC_NEXT_EPOCH;
@@ -234,11 +244,21 @@ static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const 
         return drop(rl, TERN_DROP_REPLAY);
     }
     uint8_t *frag = writable(it, body->p);
-    size_t pt_off;
-    size_t pt_len;
+    size_t overhead = (size_t)e->cipher.explicit_len + e->cipher.aead.tag_len;
+    if (body->len < overhead) {
+        tern_zeroize(frag, body->len);
+        return drop(rl, TERN_DROP_AUTH);
+    }
+    size_t pt_len = body->len - overhead;
+    uint8_t *ct = frag + e->cipher.explicit_len;
     uint64_t seq_num = ((uint64_t)h->epoch << 48) | h->seq;
-    if (tern_rec_cipher_open(&e->cipher, h->type, h->version, seq_num, frag, body->len, &pt_off,
-                             &pt_len) != TERN_OK) {
+    uint8_t nonce[TERN_AEAD_NONCE_LEN];
+    uint8_t aad[TERN_REC12_AAD_LEN];
+    tern_rec_cipher_nonce(&e->cipher, seq_num, frag, nonce);
+    tern_rec12_aad(aad, seq_num, h->type, h->version, pt_len);
+    if (tern_rec_cipher_open(&e->cipher, nonce, aad, sizeof(aad), ct, pt_len, ct + pt_len) !=
+        TERN_OK) {
+        tern_zeroize(frag, body->len);
         return drop(rl, TERN_DROP_AUTH);
     }
     /* RFC 5246 section 6.2.1: a plaintext fragment is at most 2^14 bytes. */
@@ -247,7 +267,7 @@ static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const 
         return drop(rl, TERN_DROP_TOO_LONG);
     }
     tern_replay_update(&e->replay, h->seq);
-    out->data = frag + pt_off;
+    out->data = ct;
     out->len = pt_len;
     return TERN_REC_PLAINTEXT;
 }

@@ -1,13 +1,11 @@
-/* The DTLS 1.2 record layer of one connection: read and write epochs, write
- * sequence numbers, replay windows, and the walk over the records of a
- * received datagram.
+/* The DTLS 1.2 record layer of one connection: the 1.2 record layout and
+ * additional data over the version-neutral epoch tables (record/epoch.h),
+ * and the walk over the records of a received datagram.
  *
- * Two epochs are kept per direction: the current one and the one before it.
- * The writer needs the previous epoch to retransmit a flight that began
- * before its ChangeCipherSpec; the reader needs it for the peer's
- * retransmissions of such a flight (RFC 6347 section 4.1). Records of any
- * other epoch are dropped, except that a record of the next epoch is handed
- * back unopened so that the handshake can hold it until the keys exist.
+ * Two epochs are kept per direction: the current one and the one before it
+ * (record/epoch.h says why). Records of any other epoch are dropped,
+ * except that a record of the next epoch is handed back unopened so that
+ * the handshake can hold it until the keys exist.
  *
  * Invalid records are dropped silently and counted by reason (RFC 6347
  * section 4.1.2.7); a bad record never harms the other records of its
@@ -20,28 +18,17 @@
 
 #include <tern/stats.h>
 
-#include "record/cipher.h"
-#include "record/header.h"
-#include "record/replay.h"
+#include "record/epoch.h"
+#include "record/header12.h"
 #include "util/reader.h"
 
 /* Why a record was dropped: enum tern_drop_reason of the public API
  * (include/tern/stats.h), one counter per reason. */
 
-/* One direction's state for one epoch. */
-struct tern_rec12_epoch {
-    uint16_t epoch;
-    uint8_t in_use;
-    uint8_t protected_;        /* 0: epoch 0, plaintext; 1: cipher is keyed */
-    uint64_t next_seq;         /* write side: the next sequence number to use */
-    struct tern_replay replay; /* read side, protected epochs only */
-    struct tern_rec_cipher cipher;
-};
-
 struct tern_rec12 {
-    uint16_t version;              /* record version written, and required on protected records */
-    struct tern_rec12_epoch rx[2]; /* [0] current, [1] previous */
-    struct tern_rec12_epoch tx[2];
+    uint16_t version; /* record version written, and required on protected records */
+    struct tern_rec_epochs rx;
+    struct tern_rec_epochs tx;
     uint32_t drops[TERN_DROP_REASONS]; /* wrap after 2^32 drops of one reason */
 };
 

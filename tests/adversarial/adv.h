@@ -16,7 +16,7 @@
 #include "alloc_count.h"
 #include "handshake/header.h"
 #include "pair.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "record/rec12.h"
 #include "test.h"
 #include "wire.h"

@@ -10,7 +10,7 @@
 #include "handshake/header.h"
 #include "handshake/hello.h"
 #include "pair.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "test.h"
 #include "wire.h"
 

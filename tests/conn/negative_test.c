@@ -8,7 +8,7 @@
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "pair.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "test.h"
 #include "util/writer.h"
 

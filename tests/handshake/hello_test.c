@@ -4,7 +4,7 @@
 #include "data/client_hellos.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
-#include "record/header.h"
+#include "record/header12.h"
 #include "test.h"
 
 /* The ClientHello body inside one of the captured datagrams. */

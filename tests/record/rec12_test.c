@@ -388,7 +388,7 @@ static void sequence_exhaustion(void)
     struct pair p;
     pair_init(&p, TERN_AEAD_AES_128_GCM);
     uint8_t rec[64];
-    p.tx.tx[0].next_seq = TERN_REC_MAX_SEQ;
+    p.tx.tx.slot[0].next_seq = TERN_REC_MAX_SEQ;
     ptrdiff_t n = tern_rec12_write_copy(&p.tx, 1, TERN_CT_APPLICATION_DATA, "last", 4, rec, 64);
     CHECK(n > 0);
     struct tern_rec12_record r = {0};
@@ -399,7 +399,7 @@ static void sequence_exhaustion(void)
     CHECK_INT(tern_rec12_write_copy(&p.tx, 1, TERN_CT_APPLICATION_DATA, "more", 4, rec, 64),
               TERN_ERR_SEQ_EXHAUSTED);
     /* The epoch counter does not wrap either. */
-    p.tx.tx[0].epoch = UINT16_MAX;
+    p.tx.tx.slot[0].epoch = UINT16_MAX;
     CHECK_INT(tern_rec12_set_tx_keys(&p.tx, TERN_AEAD_AES_128_GCM, g_key, 16, g_iv, 4),
               TERN_ERR_SEQ_EXHAUSTED);
     pair_clear(&p);

@@ -53,6 +53,13 @@ int tern_rec12_type_known(uint8_t type);
 int tern_rec12_header_parse(struct tern_reader *dgram, struct tern_rec12_header *h,
                             struct tern_reader *body);
 
+/* The additional data of a DTLS 1.2 AEAD record: seq_num (epoch ||
+ * sequence_number, RFC 6347 section 4.1.2.1) + type + version + length of
+ * the plaintext (RFC 5246 section 6.2.3.3). */
+#define TERN_REC12_AAD_LEN 13
+void tern_rec12_aad(uint8_t aad[TERN_REC12_AAD_LEN], uint64_t seq_num, uint8_t type,
+                    uint16_t version, size_t pt_len);
+
 /* Writes the 13-byte header h (h->seq must fit 48 bits, else the writer is
  * flagged TERN_ERR_DECODE). */
 void tern_rec12_header_write(struct tern_writer *w, const struct tern_rec12_header *h);

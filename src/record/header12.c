@@ -1,4 +1,4 @@
-#include "record/header.h"
+#include "record/header12.h"
 
 #include <tern/err.h>
 
@@ -62,4 +62,17 @@ void tern_rec12_header_write(struct tern_writer *w, const struct tern_rec12_head
     }
     b[11] = (uint8_t)(h->length >> 8);
     b[12] = (uint8_t)h->length;
+}
+
+void tern_rec12_aad(uint8_t aad[TERN_REC12_AAD_LEN], uint64_t seq_num, uint8_t type,
+                    uint16_t version, size_t pt_len)
+{
+    for (size_t i = 0; i < 8; i++) {
+        aad[i] = (uint8_t)(seq_num >> (56 - 8 * i));
+    }
+    aad[8] = type;
+    aad[9] = (uint8_t)(version >> 8);
+    aad[10] = (uint8_t)version;
+    aad[11] = (uint8_t)(pt_len >> 8);
+    aad[12] = (uint8_t)pt_len;
 }

@@ -1,7 +1,7 @@
 /* DTLS 1.2 record header codec (RFC 6347 section 4.1). */
 #include <tern/err.h>
 
-#include "record/header.h"
+#include "record/header12.h"
 #include "test.h"
 
 static void parse_two_records(void)
