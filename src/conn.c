@@ -673,7 +673,8 @@ static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
     }
     if (c->final_pending) {
         TERN_ENSURE(cap >= c->mtu, TERN_ERR_BUFFER);
-        ptrdiff_t n = tern_flight_final_emit(&c->final, &c->rl, out, cap, c->mtu);
+        struct tern_rec_sink rl = tern_rec12_sink(&c->rl);
+        ptrdiff_t n = tern_flight_final_emit(&c->final, &rl, out, cap, c->mtu);
         if (n < 0) {
             return fail(c, (int)n);
         }
@@ -686,7 +687,8 @@ static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
     }
     if (tern_flight_pending(&hs->flight)) {
         TERN_ENSURE(cap >= c->mtu, TERN_ERR_BUFFER);
-        ptrdiff_t n = tern_flight_emit(&hs->flight, &c->rl, out, cap, c->mtu);
+        struct tern_rec_sink rl = tern_rec12_sink(&c->rl);
+        ptrdiff_t n = tern_flight_emit(&hs->flight, &rl, out, cap, c->mtu);
         if (n < 0) {
             return fail(c, (int)n);
         }

@@ -114,12 +114,12 @@ void tern_flight_schedule(struct tern_flight *f)
 
 /* Appends one record holding the next piece of message m to out at *used.
  * Returns 1 when a record was added, 0 when it does not fit this datagram. */
-static int add_record(struct tern_flight *f, const struct tern_flight_msg *m, struct tern_rec12 *rl,
-                      uint8_t *out, size_t mtu, size_t *used)
+static int add_record(struct tern_flight *f, const struct tern_flight_msg *m,
+                      const struct tern_rec_sink *rl, uint8_t *out, size_t mtu, size_t *used)
 {
     size_t prefix;
     size_t suffix;
-    TERN_TRY(tern_rec12_layout(rl, m->epoch, &prefix, &suffix));
+    TERN_TRY(rl->layout(rl->rl, m->epoch, &prefix, &suffix));
     size_t room = mtu - *used;
     if (m->type == TERN_FLIGHT_CCS) {
         if (room < prefix + 1 + suffix) {
@@ -127,7 +127,7 @@ static int add_record(struct tern_flight *f, const struct tern_flight_msg *m, st
         }
         out[*used + prefix] = 1;
         ptrdiff_t n =
-            tern_rec12_write(rl, m->epoch, 20 /* change_cipher_spec */, out + *used, room, 1);
+            rl->write(rl->rl, m->epoch, 20 /* change_cipher_spec */, out + *used, room, 1);
         if (n < 0) {
             return (int)n;
         }
@@ -153,7 +153,7 @@ static int add_record(struct tern_flight *f, const struct tern_flight_msg *m, st
     tern_hs_header_write(&w, &h);
     tern_w_bytes(&w, f->buf + m->off + f->cur_off, frag);
     TERN_TRY(tern_w_finish(&w));
-    ptrdiff_t n = tern_rec12_write(rl, m->epoch, 22 /* handshake */, out + *used, room, w.len);
+    ptrdiff_t n = rl->write(rl->rl, m->epoch, 22 /* handshake */, out + *used, room, w.len);
     if (n < 0) {
         return (int)n;
     }
@@ -166,8 +166,8 @@ static int add_record(struct tern_flight *f, const struct tern_flight_msg *m, st
     return 1;
 }
 
-ptrdiff_t tern_flight_emit(struct tern_flight *f, struct tern_rec12 *rl, uint8_t *out, size_t cap,
-                           size_t mtu)
+ptrdiff_t tern_flight_emit(struct tern_flight *f, const struct tern_rec_sink *rl, uint8_t *out,
+                           size_t cap, size_t mtu)
 {
     if (!f->sending) {
         return 0;
@@ -191,7 +191,7 @@ ptrdiff_t tern_flight_emit(struct tern_flight *f, struct tern_rec12 *rl, uint8_t
     return (ptrdiff_t)used;
 }
 
-ptrdiff_t tern_flight_final_emit(const struct tern_flight_final *f, struct tern_rec12 *rl,
+ptrdiff_t tern_flight_final_emit(const struct tern_flight_final *f, const struct tern_rec_sink *rl,
                                  uint8_t *out, size_t cap, size_t mtu)
 {
     TERN_ENSURE(f->epoch > 0, TERN_ERR_STATE);

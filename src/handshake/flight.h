@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "handshake/keys12.h"
-#include "record/rec12.h"
+#include "record/sink.h"
 #include "util/writer.h"
 
 /* Most messages in one flight (a server's certificate flight has six). */
@@ -87,12 +87,13 @@ static inline int tern_flight_pending(const struct tern_flight *f)
 }
 
 /* Writes the next datagram of the scheduled flight into out, at most mtu
- * bytes (cap must be at least mtu), protecting each record with rl. Returns
+ * bytes (cap must be at least mtu), protecting each record through the
+ * version's record layer rl (record/sink.h). Returns
  * its length, 0 when the flight is fully emitted, or an error:
  * TERN_ERR_BUFFER (mtu too small for even one byte of a fragment),
  * TERN_ERR_EPOCH, TERN_ERR_SEQ_EXHAUSTED, TERN_ERR_CRYPTO. */
-ptrdiff_t tern_flight_emit(struct tern_flight *f, struct tern_rec12 *rl, uint8_t *out, size_t cap,
-                           size_t mtu);
+ptrdiff_t tern_flight_emit(struct tern_flight *f, const struct tern_rec_sink *rl, uint8_t *out,
+                           size_t cap, size_t mtu);
 
 /* The last flight of a DTLS 1.2 server (ChangeCipherSpec, Finished), all a
  * server keeps of its handshake once it completes: a client that lost it
@@ -108,7 +109,7 @@ struct tern_flight_final {
 /* Writes the whole final flight as one datagram (it always fits the
  * smallest MTU tern allows), with fresh record numbers. Returns its length
  * or an error as tern_flight_emit(). Allocates nothing. */
-ptrdiff_t tern_flight_final_emit(const struct tern_flight_final *f, struct tern_rec12 *rl,
+ptrdiff_t tern_flight_final_emit(const struct tern_flight_final *f, const struct tern_rec_sink *rl,
                                  uint8_t *out, size_t cap, size_t mtu);
 
 #endif

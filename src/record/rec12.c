@@ -178,6 +178,28 @@ ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t t
     return tern_rec12_write(rl, epoch, type, rec, cap, pt_len);
 }
 
+static int sink_layout(void *rl, uint64_t epoch, size_t *prefix, size_t *suffix)
+{
+    if (epoch > MAX_EPOCH12) {
+        return TERN_ERR_EPOCH;
+    }
+    return tern_rec12_layout(rl, (uint16_t)epoch, prefix, suffix);
+}
+
+static ptrdiff_t sink_write(void *rl, uint64_t epoch, uint8_t type, uint8_t *rec, size_t cap,
+                            size_t pt_len)
+{
+    if (epoch > MAX_EPOCH12) {
+        return TERN_ERR_EPOCH;
+    }
+    return tern_rec12_write(rl, (uint16_t)epoch, type, rec, cap, pt_len);
+}
+
+struct tern_rec_sink tern_rec12_sink(struct tern_rec12 *rl)
+{
+    return (struct tern_rec_sink){sink_layout, sink_write, rl};
+}
+
 void tern_rec12_iter_init(struct tern_rec12_iter *it, uint8_t *dgram, size_t len)
 {
     it->base = dgram;

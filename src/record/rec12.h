@@ -20,6 +20,7 @@
 
 #include "record/epoch.h"
 #include "record/header12.h"
+#include "record/sink.h"
 #include "util/reader.h"
 
 /* Why a record was dropped: enum tern_drop_reason of the public API
@@ -105,6 +106,10 @@ ptrdiff_t tern_rec12_write(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, 
  * overlap rec) first. */
 ptrdiff_t tern_rec12_write_copy(struct tern_rec12 *rl, uint16_t epoch, uint8_t type, const void *pt,
                                 size_t pt_len, uint8_t *rec, size_t cap);
+
+/* This record layer as the handshake's flights write through it
+ * (record/sink.h); valid while rl lives. */
+struct tern_rec_sink tern_rec12_sink(struct tern_rec12 *rl);
 
 /* Starts walking a received datagram. The buffer is modified in place
  * (records are decrypted where they lie) and must outlive the walk. */
