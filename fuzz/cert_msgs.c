@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct tern_certificate_msg m;
         if (tern_certificate_parse(body, &m) == 0) {
             struct tern_x509_chain *c = NULL;
-            if (tern_x509_chain_from_der(m.der, m.len, m.n, &c) == 0) {
+            if (tern_x509_chain_from_der(NULL, m.der, m.len, m.n, &c) == 0) {
                 struct tern_pkey *k = NULL;
                 if (tern_x509_chain_leaf_key(c, &k) == 0) {
                     tern_pkey_free(k);

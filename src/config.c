@@ -8,7 +8,7 @@
 
 #include "crypto/errors.h"
 #include "crypto/kex.h"
-#include "handshake/config.h"
+#include "config.h"
 #include "handshake/suites.h"
 #include "util/ct.h"
 #include "util/guard.h"
@@ -22,17 +22,23 @@ static int config_new(struct tern_config **out, enum tern_role role)
     struct tern_config *cfg = tern_calloc(1, sizeof(*cfg));
     TERN_ENSURE(cfg != NULL, TERN_ERR_NOMEM);
     cfg->refs = 1;
-    cfg->role = (uint8_t)role;
+    cfg->hs.role = (uint8_t)role;
     static const uint16_t groups[] = {TERN_GROUP_X25519, TERN_GROUP_SECP256R1,
                                       TERN_GROUP_SECP384R1};
-    memcpy(cfg->groups, groups, sizeof(groups));
-    cfg->n_groups = sizeof(groups) / sizeof(groups[0]);
+    memcpy(cfg->hs.groups, groups, sizeof(groups));
+    cfg->hs.n_groups = sizeof(groups) / sizeof(groups[0]);
     cfg->mtu = TERN_DEFAULT_MTU;
     cfg->timer_initial_ms = TERN_DEFAULT_TIMER_INITIAL_MS;
     cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
     cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
     cfg->cookie_mode = TERN_COOKIES_GATE;
-    cfg->security_level = TERN_DEFAULT_SECURITY_LEVEL;
+    cfg->hs.security_level = TERN_DEFAULT_SECURITY_LEVEL;
+    /* The peers' certificates this configuration's connections decode. */
+    int rc = tern_x509_cache_new(&cfg->hs.creds.cache);
+    if (rc != TERN_OK) {
+        tern_free(cfg);
+        return rc;
+    }
     *out = cfg;
     return TERN_OK;
 }
@@ -73,14 +79,6 @@ int tern_config_frozen(const struct tern_config *cfg)
     return __atomic_load_n(&cfg->frozen, __ATOMIC_ACQUIRE);
 }
 
-int tern_config_has_psk(const struct tern_config *cfg)
-{
-    if (cfg->role == TERN_ROLE_CLIENT) {
-        return cfg->psk_client != NULL || cfg->psk_key_len > 0;
-    }
-    return cfg->psk_server != NULL || cfg->psk_key_len > 0;
-}
-
 #define MUTABLE(cfg)                                                                               \
     do {                                                                                           \
         TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
@@ -94,8 +92,8 @@ int tern_config_set_suites(struct tern_config *cfg, const uint16_t *suites, size
     for (size_t i = 0; i < n; i++) {
         TERN_ENSURE(tern_suite_by_id(suites[i]) != NULL, TERN_ERR_ARG);
     }
-    memcpy(cfg->suites, suites, n * sizeof(suites[0]));
-    cfg->n_suites = n;
+    memcpy(cfg->hs.suites, suites, n * sizeof(suites[0]));
+    cfg->hs.n_suites = n;
     return TERN_OK;
 }
 
@@ -132,8 +130,8 @@ int tern_config_set_groups(struct tern_config *cfg, const uint16_t *groups, size
     for (size_t i = 0; i < n; i++) {
         TERN_ENSURE(tern_kex_group_supported(groups[i]), TERN_ERR_ARG);
     }
-    memcpy(cfg->groups, groups, n * sizeof(groups[0]));
-    cfg->n_groups = n;
+    memcpy(cfg->hs.groups, groups, n * sizeof(groups[0]));
+    cfg->hs.n_groups = n;
     return TERN_OK;
 }
 
@@ -144,10 +142,10 @@ int tern_config_set_psk(struct tern_config *cfg, const uint8_t *identity, size_t
     TERN_ENSURE(identity != NULL && identity_len > 0 && identity_len <= TERN_PSK_IDENTITY_MAX_LEN,
                 TERN_ERR_ARG);
     TERN_ENSURE(key != NULL && key_len > 0 && key_len <= TERN_PSK_KEY_MAX_LEN, TERN_ERR_ARG);
-    memcpy(cfg->psk_identity, identity, identity_len);
-    cfg->psk_identity_len = identity_len;
-    memcpy(cfg->psk_key, key, key_len);
-    cfg->psk_key_len = key_len;
+    memcpy(cfg->hs.psk_identity, identity, identity_len);
+    cfg->hs.psk_identity_len = identity_len;
+    memcpy(cfg->hs.psk_key, key, key_len);
+    cfg->hs.psk_key_len = key_len;
     return TERN_OK;
 }
 
@@ -157,27 +155,27 @@ int tern_config_set_psk_hint(struct tern_config *cfg, const uint8_t *hint, size_
     TERN_ENSURE(hint != NULL || len == 0, TERN_ERR_ARG);
     TERN_ENSURE(len <= TERN_PSK_IDENTITY_MAX_LEN, TERN_ERR_ARG);
     if (len > 0) {
-        memcpy(cfg->psk_hint, hint, len);
+        memcpy(cfg->hs.psk_hint, hint, len);
     }
-    cfg->psk_hint_len = len;
+    cfg->hs.psk_hint_len = len;
     return TERN_OK;
 }
 
 int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn, void *arg)
 {
     MUTABLE(cfg);
-    TERN_ENSURE(cfg->role == TERN_ROLE_CLIENT, TERN_ERR_ARG);
-    cfg->psk_client = fn;
-    cfg->psk_client_arg = arg;
+    TERN_ENSURE(cfg->hs.role == TERN_ROLE_CLIENT, TERN_ERR_ARG);
+    cfg->hs.psk_client = fn;
+    cfg->hs.psk_client_arg = arg;
     return TERN_OK;
 }
 
 int tern_config_set_psk_server_cb(struct tern_config *cfg, tern_psk_server_fn fn, void *arg)
 {
     MUTABLE(cfg);
-    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_ARG);
-    cfg->psk_server = fn;
-    cfg->psk_server_arg = arg;
+    TERN_ENSURE(cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_ARG);
+    cfg->hs.psk_server = fn;
+    cfg->hs.psk_server_arg = arg;
     return TERN_OK;
 }
 
@@ -215,7 +213,7 @@ int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
     const uint32_t known = TERN_FLAG_ALLOW_NO_EMS | TERN_FLAG_INSECURE_NO_VERIFY |
                            TERN_FLAG_KEEP_PEER_CHAIN | TERN_FLAG_NO_NAME_CHECK;
     TERN_ENSURE((flags & ~known) == 0, TERN_ERR_ARG);
-    cfg->flags = flags;
+    cfg->hs.flags = flags;
     return TERN_OK;
 }
 
@@ -230,7 +228,7 @@ int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg
 int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg)
 {
     MUTABLE(cfg);
-    cfg->rng.fn = fn;
-    cfg->rng.arg = arg;
+    cfg->hs.rng.fn = fn;
+    cfg->hs.rng.arg = arg;
     return TERN_OK;
 }

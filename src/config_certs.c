@@ -10,7 +10,7 @@
 #include <tern/err.h>
 
 #include "crypto/errors.h"
-#include "handshake/config.h"
+#include "config.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -26,20 +26,22 @@
 
 void tern_config_free_certs(struct tern_config *cfg)
 {
-    for (size_t i = 0; i < cfg->n_certs; i++) {
-        tern_x509_chain_free(cfg->certs[i].chain);
-        tern_pkey_free(cfg->certs[i].key);
-        tern_free(cfg->certs[i].spki);
+    for (size_t i = 0; i < cfg->hs.creds.n_certs; i++) {
+        tern_x509_chain_free(cfg->hs.creds.certs[i].chain);
+        tern_pkey_free(cfg->hs.creds.certs[i].key);
+        tern_free(cfg->hs.creds.certs[i].spki);
     }
-    cfg->n_certs = 0;
-    tern_trust_free(cfg->trust);
-    cfg->trust = NULL;
-    for (size_t i = 0; i < cfg->n_peer_keys; i++) {
-        tern_pkey_free(cfg->peer_keys[i].key);
+    cfg->hs.creds.n_certs = 0;
+    tern_trust_free(cfg->hs.creds.trust);
+    cfg->hs.creds.trust = NULL;
+    for (size_t i = 0; i < cfg->hs.creds.n_peer_keys; i++) {
+        tern_pkey_free(cfg->hs.creds.peer_keys[i].key);
     }
-    tern_free(cfg->peer_keys);
-    cfg->peer_keys = NULL;
-    cfg->n_peer_keys = 0;
+    tern_free(cfg->hs.creds.peer_keys);
+    cfg->hs.creds.peer_keys = NULL;
+    cfg->hs.creds.n_peer_keys = 0;
+    tern_x509_cache_free(cfg->hs.creds.cache);
+    cfg->hs.creds.cache = NULL;
 }
 
 /* Reads a whole file into a new buffer (wiped and freed by the caller). */
@@ -69,7 +71,7 @@ static int config_add_certificate(struct tern_config *cfg, const uint8_t *chain,
 {
     MUTABLE(cfg);
     TERN_ENSURE(chain != NULL && chain_len > 0 && key != NULL && key_len > 0, TERN_ERR_ARG);
-    TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
+    TERN_ENSURE(cfg->hs.creds.n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
     struct tern_cert_cred cred = {NULL, NULL, NULL, 0};
     int rc = tern_x509_chain_parse(chain, chain_len, &cred.chain);
     if (rc == TERN_OK) {
@@ -83,7 +85,7 @@ static int config_add_certificate(struct tern_config *cfg, const uint8_t *chain,
         tern_pkey_free(cred.key);
         return rc;
     }
-    cfg->certs[cfg->n_certs++] = cred;
+    cfg->hs.creds.certs[cfg->hs.creds.n_certs++] = cred;
     return TERN_OK;
 }
 
@@ -122,8 +124,8 @@ int tern_config_add_certificate_files(struct tern_config *cfg, const char *chain
 
 static int trust(struct tern_config *cfg)
 {
-    if (cfg->trust == NULL) {
-        return tern_trust_new(&cfg->trust);
+    if (cfg->hs.creds.trust == NULL) {
+        return tern_trust_new(&cfg->hs.creds.trust);
     }
     return TERN_OK;
 }
@@ -132,7 +134,7 @@ static int config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t 
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
-    return tern_trust_add(cfg->trust, pem, len);
+    return tern_trust_add(cfg->hs.creds.trust, pem, len);
 }
 
 int tern_config_add_trust(struct tern_config *cfg, const uint8_t *pem, size_t len)
@@ -159,7 +161,7 @@ static int config_add_trust_dir(struct tern_config *cfg, const char *dir)
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
-    return tern_trust_add_dir(cfg->trust, dir);
+    return tern_trust_add_dir(cfg->hs.creds.trust, dir);
 }
 
 int tern_config_add_trust_dir(struct tern_config *cfg, const char *dir)
@@ -174,7 +176,7 @@ static int config_add_trust_system(struct tern_config *cfg)
 {
     MUTABLE(cfg);
     TERN_TRY(trust(cfg));
-    return tern_trust_add_system(cfg->trust);
+    return tern_trust_add_system(cfg->hs.creds.trust);
 }
 
 int tern_config_add_trust_system(struct tern_config *cfg)
@@ -188,26 +190,26 @@ int tern_config_add_trust_system(struct tern_config *cfg)
 int tern_config_set_client_auth(struct tern_config *cfg, enum tern_client_auth mode)
 {
     MUTABLE(cfg);
-    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_ARG);
+    TERN_ENSURE(cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_ARG);
     TERN_ENSURE(mode == TERN_CLIENT_AUTH_NONE || mode == TERN_CLIENT_AUTH_OPTIONAL ||
                     mode == TERN_CLIENT_AUTH_REQUIRE,
                 TERN_ERR_ARG);
-    cfg->client_auth = (uint8_t)mode;
+    cfg->hs.client_auth = (uint8_t)mode;
     return TERN_OK;
 }
 
 int tern_config_set_verify_callback(struct tern_config *cfg, tern_verify_fn fn, void *arg)
 {
     MUTABLE(cfg);
-    cfg->verify_cb = fn;
-    cfg->verify_arg = arg;
+    cfg->hs.verify_cb = fn;
+    cfg->hs.verify_arg = arg;
     return TERN_OK;
 }
 
 int tern_config_set_verify_pause(struct tern_config *cfg, int on)
 {
     MUTABLE(cfg);
-    cfg->verify_pause = on ? 1 : 0;
+    cfg->hs.verify_pause = on ? 1 : 0;
     return TERN_OK;
 }
 
@@ -215,7 +217,7 @@ int tern_config_set_security_level(struct tern_config *cfg, int level)
 {
     MUTABLE(cfg);
     TERN_ENSURE(level >= 0 && level <= 5, TERN_ERR_ARG);
-    cfg->security_level = (uint8_t)level;
+    cfg->hs.security_level = (uint8_t)level;
     return TERN_OK;
 }
 
@@ -223,7 +225,7 @@ static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key
 {
     MUTABLE(cfg);
     TERN_ENSURE(key != NULL && key_len > 0, TERN_ERR_ARG);
-    TERN_ENSURE(cfg->n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
+    TERN_ENSURE(cfg->hs.creds.n_certs < TERN_CONFIG_MAX_CERTS, TERN_ERR_BUFFER);
     struct tern_cert_cred cred = {NULL, NULL, NULL, 0};
     TERN_TRY(tern_pkey_parse_private(&cred.key, key, key_len));
     int type = tern_pkey_type(cred.key);
@@ -244,7 +246,7 @@ static int config_set_raw_public_key(struct tern_config *cfg, const uint8_t *key
         return rc;
     }
     memcpy(cred.spki, spki, cred.spki_len);
-    cfg->certs[cfg->n_certs++] = cred;
+    cfg->hs.creds.certs[cfg->hs.creds.n_certs++] = cred;
     return TERN_OK;
 }
 
@@ -260,17 +262,18 @@ static int config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, siz
 {
     MUTABLE(cfg);
     TERN_ENSURE(spki != NULL && len > 0, TERN_ERR_ARG);
-    TERN_ENSURE(cfg->n_peer_keys < TERN_CONFIG_MAX_PEER_KEYS, TERN_ERR_BUFFER);
+    TERN_ENSURE(cfg->hs.creds.n_peer_keys < TERN_CONFIG_MAX_PEER_KEYS, TERN_ERR_BUFFER);
     struct tern_pkey *k = NULL;
     TERN_TRY(tern_pkey_parse_public(&k, spki, len));
-    if (cfg->peer_keys == NULL) {
-        cfg->peer_keys = tern_calloc(TERN_CONFIG_MAX_PEER_KEYS, sizeof(cfg->peer_keys[0]));
-        if (cfg->peer_keys == NULL) {
+    if (cfg->hs.creds.peer_keys == NULL) {
+        cfg->hs.creds.peer_keys =
+            tern_calloc(TERN_CONFIG_MAX_PEER_KEYS, sizeof(cfg->hs.creds.peer_keys[0]));
+        if (cfg->hs.creds.peer_keys == NULL) {
             tern_pkey_free(k);
             return TERN_ERR_NOMEM;
         }
     }
-    struct tern_peer_key *slot = &cfg->peer_keys[cfg->n_peer_keys];
+    struct tern_peer_key *slot = &cfg->hs.creds.peer_keys[cfg->hs.creds.n_peer_keys];
     /* Stored in canonical DER, whatever form it came in. */
     int rc = tern_pkey_spki(k, slot->spki, sizeof(slot->spki), &slot->len);
     if (rc != TERN_OK) {
@@ -278,7 +281,7 @@ static int config_add_peer_key(struct tern_config *cfg, const uint8_t *spki, siz
         return rc;
     }
     slot->key = k;
-    cfg->n_peer_keys++;
+    cfg->hs.creds.n_peer_keys++;
     return TERN_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include <tern/err.h>
 
+#include "config.h"
 #include "conn_impl.h"
 #include "cookie_gate.h"
 #include "crypto/errors.h"
@@ -179,7 +180,7 @@ static int conn_new(struct tern_conn **out, struct tern_config *cfg)
         return TERN_ERR_NOMEM;
     }
     tern_rec12_init(&c->rl, TERN_DTLS12_VERSION);
-    int rc = tern_hs12_init(c->hs, cfg, &c->rl, &c->sess);
+    int rc = tern_hs12_init(c->hs, &cfg->hs, &c->rl, &c->sess);
     if (rc != TERN_OK) {
         tern_free(c->hs);
         tern_free(c);
@@ -203,7 +204,7 @@ int tern_conn_new(struct tern_conn **out, struct tern_config *cfg)
     TERN_ENSURE(cfg != NULL, TERN_ERR_ARG);
     /* DESIGN.md: a server allocates nothing for a peer before its cookie
      * verifies; with the gate on, tern_conn_accept() is the way in. */
-    TERN_ENSURE(cfg->role == TERN_ROLE_CLIENT || cfg->cookie_mode == TERN_COOKIES_INSECURE_OFF,
+    TERN_ENSURE(cfg->hs.role == TERN_ROLE_CLIENT || cfg->cookie_mode == TERN_COOKIES_INSECURE_OFF,
                 TERN_ERR_COOKIE);
     tern_crypto_quiet_begin();
     int rc = conn_new(out, cfg);
@@ -220,7 +221,7 @@ int tern_conn_accept(struct tern_conn **out, struct tern_config *cfg, struct ter
     TERN_ENSURE(out != NULL, TERN_ERR_ARG);
     *out = NULL;
     TERN_ENSURE(cfg != NULL && gate != NULL && dgram != NULL && peer != NULL, TERN_ERR_ARG);
-    TERN_ENSURE(cfg->role == TERN_ROLE_SERVER, TERN_ERR_STATE);
+    TERN_ENSURE(cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_STATE);
     tern_crypto_quiet_begin();
     int ok = tern_cookie_gate_verify(gate, dgram, len, peer, peer_len);
     struct tern_conn *c = NULL;
@@ -363,7 +364,7 @@ static int complete(struct tern_conn *c)
     c->deadline = UINT64_MAX;
     /* RFC 6347 section 4.1: epoch 0 is no longer needed for reading. */
     tern_rec12_drop_previous_rx(&c->rl);
-    if ((c->cfg->flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
+    if ((c->cfg->hs.flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
         c->peer_chain = hs->peer_chain;
         hs->peer_chain = NULL;
         c->ca_names = hs->ca_names;
@@ -411,8 +412,8 @@ static void after_handshake_record(struct tern_conn *c, const uint8_t *body, siz
     struct tern_reader frag;
     struct tern_hs_header h;
     while (tern_hs_header_parse(&r, &h, &frag) == TERN_OK) {
-        int ask = c->cfg->role == TERN_ROLE_SERVER ? h.type == TERN_HS_CLIENT_HELLO
-                                                   : h.type == TERN_HS_HELLO_REQUEST;
+        int ask = c->cfg->hs.role == TERN_ROLE_SERVER ? h.type == TERN_HS_CLIENT_HELLO
+                                                      : h.type == TERN_HS_HELLO_REQUEST;
         if (ask && c->once_len == 0) {
             queue_alert(c, ALERT_WARNING, TERN_ALERT_NO_RENEGOTIATION);
         }
@@ -625,7 +626,7 @@ static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, si
         return rc == TERN_OK ? TERN_OK : fail(c, rc);
     }
     if (c->state == TERN_STATE_IDLE) {
-        TERN_ENSURE(c->cfg->role == TERN_ROLE_SERVER, TERN_ERR_STATE);
+        TERN_ENSURE(c->cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_STATE);
         c->state = TERN_STATE_HANDSHAKING;
         c->auth_drops_before = c->rl.drops[TERN_DROP_AUTH];
     }

@@ -100,7 +100,8 @@ static int chain_push(struct tern_x509_chain *c, X509 *x)
  * copies its encoding. Only the very same bytes hit, and what is looked up
  * is public (sent in the clear). At most CERT_CACHE_SLOTS certificates of
  * at most CERT_CACHE_MAX_DER bytes are kept, the least recently used
- * replaced first, for the life of the process. */
+ * replaced first, for the life of the cache: one per configuration's
+ * credentials, shared by its connections on any thread under its lock. */
 #define CERT_CACHE_SLOTS   8
 #define CERT_CACHE_MAX_DER 4096
 
@@ -113,15 +114,49 @@ struct cert_slot {
     uint64_t used; /* when last used (a tick); 0: empty */
 };
 
-static struct cert_slot g_cert_cache[CERT_CACHE_SLOTS];
-static uint64_t g_cert_tick;
-static pthread_mutex_t g_cert_lock = PTHREAD_MUTEX_INITIALIZER;
+struct tern_x509_cache {
+    struct cert_slot slot[CERT_CACHE_SLOTS];
+    uint64_t tick;
+    pthread_mutex_t lock;
+};
+
+int tern_x509_cache_new(struct tern_x509_cache **out)
+{
+    if (out == NULL) {
+        return TERN_ERR_ARG;
+    }
+    *out = NULL;
+    struct tern_x509_cache *c = tern_calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return TERN_ERR_NOMEM;
+    }
+    if (pthread_mutex_init(&c->lock, NULL) != 0) {
+        tern_free(c);
+        return TERN_ERR_NOMEM;
+    }
+    *out = c;
+    return TERN_OK;
+}
+
+void tern_x509_cache_free(struct tern_x509_cache *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < CERT_CACHE_SLOTS; i++) {
+        OPENSSL_free(c->slot[i].key);
+        OPENSSL_free(c->slot[i].der);
+        X509_free(c->slot[i].x);
+    }
+    pthread_mutex_destroy(&c->lock);
+    tern_free(c);
+}
 
 /* The slot holding key, or NULL. Called locked. */
-static struct cert_slot *cache_find(const uint8_t *key, size_t len)
+static struct cert_slot *cache_find(struct tern_x509_cache *c, const uint8_t *key, size_t len)
 {
     for (size_t i = 0; i < CERT_CACHE_SLOTS; i++) {
-        struct cert_slot *s = &g_cert_cache[i];
+        struct cert_slot *s = &c->slot[i];
         if (s->used != 0 && s->key_len == len && memcmp(s->key, key, len) == 0) {
             return s;
         }
@@ -131,21 +166,25 @@ static struct cert_slot *cache_find(const uint8_t *key, size_t len)
 
 /* On a hit, a new reference to the certificate decoded from key and a copy
  * of its encoding; returns 1 then, 0 on a miss. */
-static int cache_get(const uint8_t *key, size_t len, X509 **x, unsigned char **der, size_t *der_len)
+static int cache_get(struct tern_x509_cache *c, const uint8_t *key, size_t len, X509 **x,
+                     unsigned char **der, size_t *der_len)
 {
+    if (c == NULL) {
+        return 0;
+    }
     int hit = 0;
-    pthread_mutex_lock(&g_cert_lock);
-    struct cert_slot *s = cache_find(key, len);
+    pthread_mutex_lock(&c->lock);
+    struct cert_slot *s = cache_find(c, key, len);
     unsigned char *copy = s != NULL ? OPENSSL_malloc(s->der_len) : NULL;
     if (copy != NULL && X509_up_ref(s->x) == 1) {
         memcpy(copy, s->der, s->der_len);
         *x = s->x;
         *der = copy;
         *der_len = s->der_len;
-        s->used = ++g_cert_tick;
+        s->used = ++c->tick;
         hit = 1;
     }
-    pthread_mutex_unlock(&g_cert_lock);
+    pthread_mutex_unlock(&c->lock);
     if (!hit) {
         OPENSSL_free(copy);
     }
@@ -154,10 +193,10 @@ static int cache_get(const uint8_t *key, size_t len, X509 **x, unsigned char **d
 
 /* Keeps x, decoded from key, with its encoding der. Not keeping it is no
  * error: the next one is decoded again. */
-static void cache_put(const uint8_t *key, size_t len, X509 *x, const unsigned char *der,
-                      size_t der_len)
+static void cache_put(struct tern_x509_cache *c, const uint8_t *key, size_t len, X509 *x,
+                      const unsigned char *der, size_t der_len)
 {
-    if (len > CERT_CACHE_MAX_DER || der_len > CERT_CACHE_MAX_DER) {
+    if (c == NULL || len > CERT_CACHE_MAX_DER || der_len > CERT_CACHE_MAX_DER) {
         return;
     }
     struct cert_slot add = {OPENSSL_memdup(key, len),     len,     x,
@@ -167,18 +206,18 @@ static void cache_put(const uint8_t *key, size_t len, X509 *x, const unsigned ch
         OPENSSL_free(add.der);
         return;
     }
-    pthread_mutex_lock(&g_cert_lock);
+    pthread_mutex_lock(&c->lock);
     struct cert_slot old = add; /* what to free: ours if another thread was first */
-    if (cache_find(key, len) == NULL) {
-        struct cert_slot *victim = &g_cert_cache[0];
+    if (cache_find(c, key, len) == NULL) {
+        struct cert_slot *victim = &c->slot[0];
         for (size_t i = 1; i < CERT_CACHE_SLOTS; i++) {
-            victim = g_cert_cache[i].used < victim->used ? &g_cert_cache[i] : victim;
+            victim = c->slot[i].used < victim->used ? &c->slot[i] : victim;
         }
         old = *victim;
-        add.used = ++g_cert_tick;
+        add.used = ++c->tick;
         *victim = add;
     }
-    pthread_mutex_unlock(&g_cert_lock);
+    pthread_mutex_unlock(&c->lock);
     if (old.key != NULL) {
         OPENSSL_free(old.key);
         OPENSSL_free(old.der);
@@ -188,12 +227,13 @@ static void cache_put(const uint8_t *key, size_t len, X509 *x, const unsigned ch
 
 /* Decodes one certificate as received (through the cache) and appends it.
  * Undecodable bytes, or trailing bytes after the certificate, fail. */
-static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t len)
+static int chain_push_der(struct tern_x509_cache *cache, struct tern_x509_chain *c,
+                          const uint8_t *der, size_t len)
 {
     X509 *x = NULL;
     unsigned char *enc = NULL;
     size_t enc_len = 0;
-    if (cache_get(der, len, &x, &enc, &enc_len)) {
+    if (cache_get(cache, der, len, &x, &enc, &enc_len)) {
         return chain_take(c, x, enc, enc_len);
     }
     const unsigned char *p = der;
@@ -209,7 +249,7 @@ static int chain_push_der(struct tern_x509_chain *c, const uint8_t *der, size_t 
     }
     /* Before the cache publishes it to other threads. */
     settle(x);
-    cache_put(der, len, x, enc, (size_t)n);
+    cache_put(cache, der, len, x, enc, (size_t)n);
     return chain_take(c, x, enc, (size_t)n);
 }
 
@@ -279,8 +319,8 @@ int tern_x509_chain_parse(const uint8_t *data, size_t len, struct tern_x509_chai
     return TERN_OK;
 }
 
-int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_t n,
-                             struct tern_x509_chain **out)
+int tern_x509_chain_from_der(struct tern_x509_cache *cache, const uint8_t *const *der,
+                             const size_t *len, size_t n, struct tern_x509_chain **out)
 {
     if (out == NULL || (n > 0 && (der == NULL || len == NULL))) {
         return TERN_ERR_ARG;
@@ -294,7 +334,7 @@ int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_
         return TERN_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        int rc = chain_push_der(c, der[i], len[i]);
+        int rc = chain_push_der(cache, c, der[i], len[i]);
         if (rc != TERN_OK) {
             tern_x509_chain_free(c);
             return rc;

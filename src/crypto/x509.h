@@ -20,11 +20,23 @@ struct tern_x509_chain;
  * TERN_ERR_NOMEM. */
 int tern_x509_chain_parse(const uint8_t *data, size_t len, struct tern_x509_chain **out);
 
-/* Builds a chain from n DER certificates as received (leaf first). A
- * certificate that does not decode, or trailing bytes after one, fail.
- * Errors: TERN_ERR_BAD_CREDENTIAL, TERN_ERR_NOMEM. */
-int tern_x509_chain_from_der(const uint8_t *const *der, const size_t *len, size_t n,
-                             struct tern_x509_chain **out);
+/* Certificates received lately, decoded, by their bytes as received
+ * (x509.c says why: decoding one costs more than verifying it). Owned by a
+ * configuration's credentials; safe to share between threads. Opaque. */
+struct tern_x509_cache;
+
+/* Errors: TERN_ERR_ARG, TERN_ERR_NOMEM. */
+int tern_x509_cache_new(struct tern_x509_cache **out);
+
+/* Frees the cache and its certificates (NULL is fine). No chain built
+ * through it depends on it: each holds its own references. */
+void tern_x509_cache_free(struct tern_x509_cache *c);
+
+/* Builds a chain from n DER certificates as received (leaf first), through
+ * cache (NULL: none). A certificate that does not decode, or trailing bytes
+ * after one, fail. Errors: TERN_ERR_BAD_CREDENTIAL, TERN_ERR_NOMEM. */
+int tern_x509_chain_from_der(struct tern_x509_cache *cache, const uint8_t *const *der,
+                             const size_t *len, size_t n, struct tern_x509_chain **out);
 
 size_t tern_x509_chain_count(const struct tern_x509_chain *c);
 

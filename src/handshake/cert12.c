@@ -73,18 +73,18 @@ static int key_fits_kx(int key_type, int kx)
 
 int tern_hs12_cert_usable(const struct tern_hs12 *hs, const struct tern_suite *s)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     if (s->kx != TERN_KX_ECDHE_ECDSA && s->kx != TERN_KX_ECDHE_RSA) {
         return 0;
     }
     if (hs->is_client) {
         /* A client offers certificate suites only when it can judge a
          * server's certificate. */
-        return cfg->trust != NULL || cfg->n_peer_keys > 0 || cfg->verify_cb != NULL ||
+        return cfg->creds.trust != NULL || cfg->creds.n_peer_keys > 0 || cfg->verify_cb != NULL ||
                cfg->verify_pause || (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0;
     }
-    for (size_t i = 0; i < cfg->n_certs; i++) {
-        if (key_fits_kx(tern_pkey_type(cfg->certs[i].key), s->kx)) {
+    for (size_t i = 0; i < cfg->creds.n_certs; i++) {
+        if (key_fits_kx(tern_pkey_type(cfg->creds.certs[i].key), s->kx)) {
             return 1;
         }
     }
@@ -110,17 +110,17 @@ static int asked_for(const struct tern_hs12 *hs, const struct tern_x509_chain *c
  * scheme the peer accepts; with prefer set, only ones the peer asked for. */
 static int pick(struct tern_hs12 *hs, const struct tern_suite *s, int prefer)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     int want_rpk = hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY;
-    for (size_t i = 0; i < cfg->n_certs; i++) {
-        const struct tern_pkey *key = cfg->certs[i].key;
+    for (size_t i = 0; i < cfg->creds.n_certs; i++) {
+        const struct tern_pkey *key = cfg->creds.certs[i].key;
         if (s != NULL && !key_fits_kx(tern_pkey_type(key), s->kx)) {
             continue;
         }
-        if ((cfg->certs[i].chain == NULL) != want_rpk) {
+        if ((cfg->creds.certs[i].chain == NULL) != want_rpk) {
             continue; /* a raw key where a certificate is wanted, or the reverse */
         }
-        if (prefer && !asked_for(hs, cfg->certs[i].chain)) {
+        if (prefer && !asked_for(hs, cfg->creds.certs[i].chain)) {
             continue;
         }
         for (size_t j = 0; j < sizeof(g_schemes) / sizeof(g_schemes[0]); j++) {
@@ -150,7 +150,7 @@ static size_t chain_entries(const struct tern_hs12 *hs, const uint8_t **der, siz
     if (hs->cred < 0) {
         return 0;
     }
-    const struct tern_x509_chain *chain = hs->cfg->certs[hs->cred].chain;
+    const struct tern_x509_chain *chain = hs->params->creds.certs[hs->cred].chain;
     size_t n = tern_x509_chain_count(chain);
     n = n > TERN_CERT_MAX_CHAIN ? TERN_CERT_MAX_CHAIN : n;
     /* cppcheck cannot see the chain's count; it is 1..10 here. */
@@ -163,17 +163,17 @@ static size_t chain_entries(const struct tern_hs12 *hs, const uint8_t **der, siz
 
 size_t tern_hs12_cert_types(const struct tern_hs12 *hs, int own, uint8_t types[2])
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     int rpk = 0;
     int x509 = 0;
     if (own) {
-        for (size_t i = 0; i < cfg->n_certs; i++) {
-            rpk |= cfg->certs[i].chain == NULL;
-            x509 |= cfg->certs[i].chain != NULL;
+        for (size_t i = 0; i < cfg->creds.n_certs; i++) {
+            rpk |= cfg->creds.certs[i].chain == NULL;
+            x509 |= cfg->creds.certs[i].chain != NULL;
         }
     } else {
-        rpk = cfg->n_peer_keys > 0;
-        x509 = cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause ||
+        rpk = cfg->creds.n_peer_keys > 0;
+        x509 = cfg->creds.trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause ||
                (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0 || !rpk;
     }
     size_t n = 0;
@@ -190,7 +190,8 @@ int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
 {
     if (hs->own_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
         /* RFC 7250 section 3: the SubjectPublicKeyInfo alone. */
-        const struct tern_cert_cred *cred = hs->cred >= 0 ? &hs->cfg->certs[hs->cred] : NULL;
+        const struct tern_cert_cred *cred =
+            hs->cred >= 0 ? &hs->params->creds.certs[hs->cred] : NULL;
         struct tern_w_mark m = tern_w_open24(w);
         if (cred != NULL && cred->spki != NULL) {
             tern_w_bytes(w, cred->spki, cred->spki_len);
@@ -236,7 +237,8 @@ int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size
     TERN_TRY(join(parts, lens, n, &msg, &msg_len));
     uint8_t sig[TERN_SIG_MAX_LEN];
     size_t sig_len = sizeof(sig);
-    int rc = tern_sig_sign(hs->cfg->certs[hs->cred].key, hs->scheme, msg, msg_len, sig, &sig_len);
+    int rc = tern_sig_sign(hs->params->creds.certs[hs->cred].key, hs->scheme, msg, msg_len, sig,
+                           &sig_len);
     tern_free(msg);
     TERN_TRY(rc);
     tern_digitally_signed_write(w, hs->scheme, sig, sig_len);
@@ -325,7 +327,7 @@ int tern_hs12_verify_decided(struct tern_hs12 *hs)
 /* Applies the configured decision to the problems found. */
 static int decide(struct tern_hs12 *hs)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     struct tern_session12 *s = hs->sess;
     if (s->n_verify_errs == 0 || (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0) {
         return TERN_OK;
@@ -346,9 +348,9 @@ static int decide(struct tern_hs12 *hs)
 
 static int verify_chain(struct tern_hs12 *hs)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     struct tern_trust *empty = NULL;
-    const struct tern_trust *trust = cfg->trust;
+    const struct tern_trust *trust = cfg->creds.trust;
     if (trust == NULL) {
         TERN_TRY(tern_trust_new(&empty)); /* no anchors: nothing verifies */
         trust = empty;
@@ -383,7 +385,7 @@ static int verify_chain(struct tern_hs12 *hs)
  * accept unless it requires one; a server never may. */
 static int no_certificate(struct tern_hs12 *hs)
 {
-    if (hs->is_client || hs->cfg->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
+    if (hs->is_client || hs->params->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
         struct tern_session12 *s = hs->sess;
         s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
         s->n_verify_errs = 1;
@@ -404,12 +406,12 @@ static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
     }
     /* A key the application allows is the one it decoded already; any
      * other is decoded here, for the decision callback to judge. */
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     const struct tern_pkey *known = NULL;
-    for (size_t i = 0; i < cfg->n_peer_keys && known == NULL; i++) {
-        if (cfg->peer_keys[i].len == spki.len &&
-            memcmp(cfg->peer_keys[i].spki, spki.p, spki.len) == 0) {
-            known = cfg->peer_keys[i].key;
+    for (size_t i = 0; i < cfg->creds.n_peer_keys && known == NULL; i++) {
+        if (cfg->creds.peer_keys[i].len == spki.len &&
+            memcmp(cfg->creds.peer_keys[i].spki, spki.p, spki.len) == 0) {
+            known = cfg->creds.peer_keys[i].key;
         }
     }
     int allowed = known != NULL;
@@ -442,7 +444,8 @@ int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader bod
     if (msg.n == 0) {
         return no_certificate(hs);
     }
-    TERN_ENSURE(tern_x509_chain_from_der(msg.der, msg.len, msg.n, &hs->peer_chain) == TERN_OK,
+    TERN_ENSURE(tern_x509_chain_from_der(hs->params->creds.cache, msg.der, msg.len, msg.n,
+                                         &hs->peer_chain) == TERN_OK,
                 TERN_ERR_BAD_CERTIFICATE);
     TERN_ENSURE(tern_x509_chain_leaf_key(hs->peer_chain, &hs->peer_key) == TERN_OK,
                 TERN_ERR_UNSUPPORTED_CERTIFICATE);

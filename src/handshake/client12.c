@@ -24,7 +24,7 @@ int tern_hs12_client_start(struct tern_hs12 *hs);
 static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
 {
     if (tern_kx_uses_psk(s->kx)) {
-        return tern_config_has_psk(hs->cfg);
+        return tern_params_has_psk(hs->params);
     }
     return tern_hs12_cert_usable(hs, s);
 }
@@ -33,7 +33,7 @@ static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
  * (want_cert = 1). */
 static int offers(const struct tern_hs12 *hs, int want_cert)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     for (size_t i = 0;; i++) {
         const struct tern_suite *s =
             cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
@@ -53,7 +53,7 @@ static int offers(const struct tern_hs12 *hs, int want_cert)
  * suites: some servers fail otherwise). */
 static size_t write_suites(const struct tern_hs12 *hs, struct tern_writer *w)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     size_t n = 0;
     for (size_t i = 0;; i++) {
         const struct tern_suite *s =
@@ -143,8 +143,8 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
         add_ext(hs, w, TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS);
         struct tern_w_mark body = tern_w_open16(w);
         struct tern_w_mark list = tern_w_open16(w);
-        for (size_t i = 0; i < hs->cfg->n_groups; i++) {
-            tern_w_u16(w, hs->cfg->groups[i]);
+        for (size_t i = 0; i < hs->params->n_groups; i++) {
+            tern_w_u16(w, hs->params->groups[i]);
         }
         tern_w_close(w, list);
         tern_w_close(w, body);
@@ -172,7 +172,7 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
  * messages for its CertificateVerify. */
 static int keep_transcript(struct tern_hs12 *hs)
 {
-    if (hs->cfg->n_certs > 0 && offers(hs, 1)) {
+    if (hs->params->creds.n_certs > 0 && offers(hs, 1)) {
         return tern_transcript_keep(&hs->transcript);
     }
     return TERN_OK;
@@ -180,7 +180,7 @@ static int keep_transcript(struct tern_hs12 *hs)
 
 int tern_hs12_client_may_start(const struct tern_hs12 *hs)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     if (hs->server_name[0] != '\0' ||
         (cfg->flags & (TERN_FLAG_NO_NAME_CHECK | TERN_FLAG_INSECURE_NO_VERIFY)) != 0) {
         return TERN_OK;
@@ -189,7 +189,7 @@ int tern_hs12_client_may_start(const struct tern_hs12 *hs)
      * one of the trust anchors issued it, to anyone: the server must be
      * named, or the check waived by name (DESIGN.md principle 4). These
      * are what make a client take X.509 certificates from a server. */
-    int judges_x509 = cfg->trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
+    int judges_x509 = cfg->creds.trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
     return judges_x509 && offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
 }
 
@@ -244,7 +244,7 @@ static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts 
         TERN_TRY(tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]));
     } else {
         /* RFC 7627 section 5.3: a client that requires it aborts. */
-        TERN_ENSURE((hs->cfg->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
+        TERN_ENSURE((hs->params->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
                     TERN_ERR_NO_EXTENDED_MASTER_SECRET);
     }
     TERN_TRY(tern_hs12_take_common_extensions(hs, e));
@@ -273,7 +273,7 @@ static int offered(const struct tern_hs12 *hs, uint16_t id)
     if (s == NULL || !usable(hs, s)) {
         return 0;
     }
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     if (cfg->n_suites == 0) {
         return 1;
     }
@@ -317,8 +317,8 @@ static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, u
     hs->hint_len = ske.hint.len;
     if (ecdhe) {
         int ours = 0;
-        for (size_t i = 0; i < hs->cfg->n_groups; i++) {
-            ours |= hs->cfg->groups[i] == ske.group;
+        for (size_t i = 0; i < hs->params->n_groups; i++) {
+            ours |= hs->params->groups[i] == ske.group;
         }
         /* RFC 8422 section 5.4: a group the client did not offer. */
         TERN_ENSURE(ours, TERN_ERR_ILLEGAL_PARAMETER);
@@ -344,7 +344,7 @@ static int process_hello_done(struct tern_hs12 *hs, struct tern_reader body, uin
 static int choose_psk(struct tern_hs12 *hs, uint8_t identity[TERN_PSK_IDENTITY_MAX_LEN],
                       size_t *identity_len)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     if (cfg->psk_client != NULL) {
         size_t id_len = TERN_PSK_IDENTITY_MAX_LEN;
         size_t key_len = TERN_PSK_KEY_MAX_LEN;
@@ -407,7 +407,7 @@ static int send_final_flight(struct tern_hs12 *hs)
         s->psk_identity_len = (uint16_t)id_len;
     }
     if (tern_kx_uses_ecdhe(hs->suite->kx)) {
-        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
+        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->params->rng));
     }
     if (hs->cert_requested) {
         /* RFC 5246 section 7.4.6: answer a CertificateRequest with our
@@ -445,8 +445,8 @@ static int process_signed_key_exchange(struct tern_hs12 *hs, struct tern_reader 
     struct tern_ske_ecdhe ske;
     TERN_TRY(tern_ske_ecdhe_parse(body, &ske));
     int ours = 0;
-    for (size_t i = 0; i < hs->cfg->n_groups; i++) {
-        ours |= hs->cfg->groups[i] == ske.group;
+    for (size_t i = 0; i < hs->params->n_groups; i++) {
+        ours |= hs->params->groups[i] == ske.group;
     }
     TERN_ENSURE(ours, TERN_ERR_ILLEGAL_PARAMETER);
     TERN_ENSURE(ske.point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
@@ -478,7 +478,7 @@ static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, u
     }
     if (tern_hs12_pick_cred(hs, NULL)) {
         /* The certificate type must be one the server lists. */
-        int rsa = tern_pkey_type(hs->cfg->certs[hs->cred].key) == TERN_PKEY_RSA;
+        int rsa = tern_pkey_type(hs->params->creds.certs[hs->cred].key) == TERN_PKEY_RSA;
         uint8_t want = rsa ? TERN_CERT_TYPE_RSA_SIGN : TERN_CERT_TYPE_ECDSA_SIGN;
         if (memchr(cr.types.p, want, cr.types.len) == NULL) {
             hs->cred = -1;

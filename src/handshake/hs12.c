@@ -23,11 +23,11 @@
 
 int tern_hs12_client_start(struct tern_hs12 *hs);
 
-int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct tern_rec12 *rl,
+int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs_params *cfg, struct tern_rec12 *rl,
                    struct tern_session12 *sess)
 {
     memset(hs, 0, sizeof(*hs));
-    hs->cfg = cfg;
+    hs->params = cfg;
     hs->rl = rl;
     hs->sess = sess;
     hs->is_client = cfg->role == TERN_ROLE_CLIENT;
@@ -70,7 +70,7 @@ int tern_hs12_start(struct tern_hs12 *hs)
 
 int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len)
 {
-    return tern_rng_bytes(&hs->cfg->rng, out, len);
+    return tern_rng_bytes(&hs->params->rng, out, len);
 }
 
 /* Finds the row for msg in the current state, or NULL (DESIGN.md

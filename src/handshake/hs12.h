@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "crypto/kex.h"
-#include "handshake/config.h"
+#include "handshake/params.h"
 #include "handshake/ext.h"
 #include "handshake/flight.h"
 #include "handshake/keys12.h"
@@ -76,7 +76,7 @@ enum tern_hs12_state {
  * values, then byte arrays) to keep the struct free of padding. */
 struct tern_hs12 {
     /* borrowed */
-    const struct tern_config *cfg;
+    const struct tern_hs_params *params;
     struct tern_rec12 *rl;       /* from the connection */
     struct tern_session12 *sess; /* from the connection */
     void *owner;                 /* the connection, for the verify callback */
@@ -144,7 +144,7 @@ struct tern_hs12 {
 
 /* Sets up a handshake (allocating reassembly and flight buffers).
  * Errors: TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
-int tern_hs12_init(struct tern_hs12 *hs, const struct tern_config *cfg, struct tern_rec12 *rl,
+int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs_params *cfg, struct tern_rec12 *rl,
                    struct tern_session12 *sess);
 
 /* Frees everything and wipes secrets. Safe on a zeroed struct. */

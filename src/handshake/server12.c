@@ -25,7 +25,7 @@
 static int usable(struct tern_hs12 *hs, const struct tern_suite *s)
 {
     if (tern_kx_uses_psk(s->kx)) {
-        return tern_config_has_psk(hs->cfg);
+        return tern_params_has_psk(hs->params);
     }
     return tern_hs12_cert_usable(hs, s) && tern_hs12_pick_cred(hs, s);
 }
@@ -40,9 +40,9 @@ static uint16_t pick_group(const struct tern_hs12 *hs, const struct tern_client_
     if (tern_ext_u16_list_parse(ch->exts.body[TERN_EXTI_SUPPORTED_GROUPS], &list) != TERN_OK) {
         return 0;
     }
-    for (size_t i = 0; i < hs->cfg->n_groups; i++) {
-        if (tern_u16_list_contains(list, hs->cfg->groups[i])) {
-            return hs->cfg->groups[i];
+    for (size_t i = 0; i < hs->params->n_groups; i++) {
+        if (tern_u16_list_contains(list, hs->params->groups[i])) {
+            return hs->params->groups[i];
         }
     }
     return 0;
@@ -52,7 +52,7 @@ static uint16_t pick_group(const struct tern_hs12 *hs, const struct tern_client_
  * server can serve. */
 static const struct tern_suite *pick_suite(struct tern_hs12 *hs, const struct tern_client_hello *ch)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     uint16_t group = pick_group(hs, ch);
     for (size_t i = 0;; i++) {
         const struct tern_suite *s =
@@ -85,7 +85,7 @@ static int check_client_extensions(struct tern_hs12 *hs, const struct tern_clien
         *echo |= ECHO_EMS;
     } else {
         /* RFC 7627 section 5.3: a server that requires it aborts. */
-        TERN_ENSURE((hs->cfg->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
+        TERN_ENSURE((hs->params->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
                     TERN_ERR_NO_EXTENDED_MASTER_SECRET);
     }
     if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
@@ -132,13 +132,13 @@ static int choose_cert_types(struct tern_hs12 *hs, const struct tern_exts *e, un
         size_t n = tern_hs12_cert_types(hs, 1, ours);
         if (first_common(offered, ours, n, &hs->own_cert_type)) {
             *echo |= ECHO_SERVER_CERT_TYPE;
-        } else if (!tern_config_has_psk(hs->cfg)) {
+        } else if (!tern_params_has_psk(hs->params)) {
             /* No type in common: no certificate suite can be served. */
             return TERN_ERR_UNSUPPORTED_CERTIFICATE;
         }
     }
     if (tern_exts_has(e, TERN_EXTI_CLIENT_CERT_TYPE) &&
-        hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+        hs->params->client_auth != TERN_CLIENT_AUTH_NONE) {
         TERN_TRY(tern_ext_cert_types_parse(e->body[TERN_EXTI_CLIENT_CERT_TYPE], &offered));
         size_t n = tern_hs12_cert_types(hs, 0, ours);
         if (first_common(offered, ours, n, &hs->peer_cert_type)) {
@@ -187,7 +187,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     TERN_ENSURE(hs->suite != NULL, TERN_ERR_HANDSHAKE_FAILURE);
     if (!tern_kx_uses_psk(hs->suite->kx)) {
         tern_hs12_pick_cred(hs, hs->suite); /* the choice usable() made */
-        if (hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+        if (hs->params->client_auth != TERN_CLIENT_AUTH_NONE) {
             /* The client's CertificateVerify will sign every message,
              * starting with this ClientHello. */
             TERN_TRY(tern_transcript_keep(&hs->transcript));
@@ -249,7 +249,7 @@ static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
 static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
 {
     int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     tern_ske_psk_write(w, cfg->psk_hint, cfg->psk_hint_len, ecdhe, hs->group, hs->kex.pub,
                        hs->kex.pub_len);
     return TERN_OK;
@@ -289,11 +289,11 @@ static int build_cert_request(struct tern_hs12 *hs, struct tern_writer *w)
     tern_w_close(w, m);
     tern_hs12_write_schemes(w);
     m = tern_w_open16(w);
-    if (hs->cfg->trust != NULL) {
+    if (hs->params->creds.trust != NULL) {
         uint8_t *names = tern_w_reserve(w, 0);
         size_t room = w->cap - w->len;
         size_t len = 0;
-        TERN_TRY(tern_trust_ca_names(hs->cfg->trust, names, room, &len));
+        TERN_TRY(tern_trust_ca_names(hs->params->creds.trust, names, room, &len));
         (void)tern_w_reserve(w, len);
     }
     tern_w_close(w, m);
@@ -305,19 +305,19 @@ static int send_hello_flight(struct tern_hs12 *hs)
     TERN_TRY(tern_hs12_random(hs, hs->sess->server_random, 32));
     TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO, build_server_hello));
     if (tern_kx_uses_ecdhe(hs->suite->kx)) {
-        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->cfg->rng));
+        TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->params->rng));
     }
     if (!tern_kx_uses_psk(hs->suite->kx)) {
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE, build_certificate));
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_signed_key_exchange));
-        if (hs->cfg->client_auth != TERN_CLIENT_AUTH_NONE) {
+        if (hs->params->client_auth != TERN_CLIENT_AUTH_NONE) {
             TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE_REQUEST, build_cert_request));
             hs->cert_requested = 1;
         }
         return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
     }
     /* RFC 4279 section 2: without a hint a PSK server may omit it. */
-    if (hs->suite->kx == TERN_KX_ECDHE_PSK || hs->cfg->psk_hint_len > 0) {
+    if (hs->suite->kx == TERN_KX_ECDHE_PSK || hs->params->psk_hint_len > 0) {
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_key_exchange));
     }
     return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
@@ -330,7 +330,7 @@ static int send_hello_flight(struct tern_hs12 *hs)
  * for this side's own error. */
 static int find_psk(struct tern_hs12 *hs, struct tern_reader identity)
 {
-    const struct tern_config *cfg = hs->cfg;
+    const struct tern_hs_params *cfg = hs->params;
     int known;
     if (cfg->psk_server != NULL) {
         size_t key_len = TERN_PSK_KEY_MAX_LEN;

@@ -197,7 +197,7 @@ static void no_certificate(void)
 {
     struct tern_trust *t = load_trust("ca.pem");
     struct tern_x509_chain *c = NULL;
-    CHECK_INT(tern_x509_chain_from_der(NULL, NULL, 0, &c), TERN_OK);
+    CHECK_INT(tern_x509_chain_from_der(NULL, NULL, NULL, 0, &c), TERN_OK);
     struct tern_x509_check check = {TERN_X509_CLIENT, NULL, NULL, 0, 0, 2};
     struct tern_verify_error e[8];
     size_t n = 0;
@@ -411,11 +411,15 @@ static void cache_publishes_settled_certificates(void)
     const uint8_t *list[1] = {der};
     struct tern_x509_chain *first = NULL;
     struct tern_x509_chain *again = NULL;
-    CHECK_INT(tern_x509_chain_from_der(list, &len, 1, &first), TERN_OK); /* decoded, cached */
-    CHECK_INT(tern_x509_chain_from_der(list, &len, 1, &again), TERN_OK); /* shared */
+    struct tern_x509_cache *cache = NULL;
+    CHECK_INT(tern_x509_cache_new(&cache), TERN_OK);
+    CHECK_INT(tern_x509_chain_from_der(cache, list, &len, 1, &first), TERN_OK); /* cached */
+    CHECK_INT(tern_x509_chain_from_der(cache, list, &len, 1, &again), TERN_OK); /* shared */
     unsigned long a = crypto_allocations_to_verify(t, first);
     unsigned long b = crypto_allocations_to_verify(t, again);
     CHECK_INT(a, b);
+    /* The chains hold their own references: the cache may go first. */
+    tern_x509_cache_free(cache);
     tern_x509_chain_free(first);
     tern_x509_chain_free(again);
     tern_trust_free(t);
@@ -433,12 +437,12 @@ static void parsing(void)
     const uint8_t *list[1] = {copy};
     size_t lens[1] = {len};
     struct tern_x509_chain *d = NULL;
-    CHECK_INT(tern_x509_chain_from_der(list, lens, 1, &d), TERN_OK);
+    CHECK_INT(tern_x509_chain_from_der(NULL, list, lens, 1, &d), TERN_OK);
     tern_x509_chain_free(d);
     lens[0] = len + 1;
-    CHECK_INT(tern_x509_chain_from_der(list, lens, 1, &d), TERN_ERR_BAD_CREDENTIAL);
+    CHECK_INT(tern_x509_chain_from_der(NULL, list, lens, 1, &d), TERN_ERR_BAD_CREDENTIAL);
     lens[0] = len - 1;
-    CHECK_INT(tern_x509_chain_from_der(list, lens, 1, &d), TERN_ERR_BAD_CREDENTIAL);
+    CHECK_INT(tern_x509_chain_from_der(NULL, list, lens, 1, &d), TERN_ERR_BAD_CREDENTIAL);
     CHECK_INT(tern_x509_chain_parse((const uint8_t *)"not a cert", 10, &d),
               TERN_ERR_BAD_CREDENTIAL);
     /* The leaf's key, and whether a private key belongs to it. */

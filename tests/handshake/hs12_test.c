@@ -4,6 +4,7 @@
  * DESIGN.md principle 6). */
 #include <tern/tern.h>
 
+#include "config.h"
 #include "handshake/header.h"
 #include "handshake/hs12.h"
 #include "test.h"
@@ -32,7 +33,7 @@ static int offer(struct tern_config *cfg, uint8_t state, uint16_t msg, uint16_t 
     struct tern_hs12 hs;
     tern_rec12_init(&rl, TERN_DTLS12_VERSION);
     memset(&sess, 0, sizeof(sess));
-    CHECK_INT(tern_hs12_init(&hs, cfg, &rl, &sess), TERN_OK);
+    CHECK_INT(tern_hs12_init(&hs, &cfg->hs, &rl, &sess), TERN_OK);
     hs.state = state;
     hs.suite = tern_suite_by_id(suite);
     uint16_t epoch = 0;

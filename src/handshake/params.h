@@ -1,7 +1,9 @@
-/* The layout of struct tern_config: the parameters every handshake reads
- * (the public API in include/tern/config.h sets them). */
-#ifndef TERN_HANDSHAKE_CONFIG_H
-#define TERN_HANDSHAKE_CONFIG_H
+/* The handshake's read-only view of its configuration (struct
+ * tern_hs_params), and the credentials in it. The configuration's own
+ * layout, which embeds this view, is in src/config.h beside the functions
+ * that fill it. */
+#ifndef TERN_HANDSHAKE_PARAMS_H
+#define TERN_HANDSHAKE_PARAMS_H
 
 #include <tern/config.h>
 
@@ -38,10 +40,31 @@ struct tern_peer_key {
     struct tern_pkey *key;
 };
 
-struct tern_config {
-    int refs;   /* the application's reference plus one per connection */
-    int frozen; /* set when the first connection takes a reference (atomic) */
+/* The credentials a configuration holds: its own certificate chains or raw
+ * key pairs, the trust anchors and the raw public keys it accepts, and a
+ * cache of the certificates its peers send, decoded (crypto/x509.h). The
+ * cache belongs to these credentials alone: two configurations share no
+ * hidden state. */
+struct tern_credentials {
+    struct tern_cert_cred certs[TERN_CONFIG_MAX_CERTS];
+    size_t n_certs;
+    struct tern_trust *trust;        /* NULL until an anchor is added */
+    struct tern_peer_key *peer_keys; /* allowed raw public keys, NULL until one is added */
+    size_t n_peer_keys;
+    struct tern_x509_cache *cache; /* peers' certificates, decoded */
+};
+
+/* What a handshake reads of its configuration: everything about the
+ * protocol that is not about one peer. src/config.c fills it in through
+ * the public setters (include/tern/config.h) and freezes it before the
+ * first connection uses it; the handshake only reads it, and may do so
+ * from several threads at once. */
+struct tern_hs_params {
     uint8_t role;
+    uint8_t client_auth; /* enum tern_client_auth */
+    uint8_t verify_pause;
+    uint8_t security_level; /* of certificate verification, 0..5 */
+    uint32_t flags;
     uint16_t suites[TERN_CONFIG_MAX_SUITES]; /* 0 entries: tern's default order */
     size_t n_suites;
     uint16_t groups[TERN_CONFIG_MAX_GROUPS];
@@ -56,39 +79,13 @@ struct tern_config {
     void *psk_client_arg;
     tern_psk_server_fn psk_server;
     void *psk_server_arg;
-    size_t mtu;
-    uint32_t timer_initial_ms;
-    uint32_t timer_max_ms;
-    unsigned max_retransmits;
-    uint8_t cookie_mode; /* enum tern_cookie_mode */
-    uint32_t flags;
-    tern_keylog_fn keylog;
-    void *keylog_arg;
-    struct tern_rng rng;
-    struct tern_cert_cred certs[TERN_CONFIG_MAX_CERTS];
-    size_t n_certs;
-    struct tern_trust *trust; /* NULL until an anchor is added */
-    uint8_t client_auth;      /* enum tern_client_auth */
-    uint8_t verify_pause;
-    uint8_t security_level; /* of certificate verification, 0..5 */
     tern_verify_fn verify_cb;
     void *verify_arg;
-    struct tern_peer_key *peer_keys; /* allowed raw public keys, NULL until one is added */
-    size_t n_peer_keys;
+    struct tern_rng rng;
+    struct tern_credentials creds;
 };
 
-/* Frees the certificate credentials and trust store (config.c calls it
- * when the last reference goes). */
-void tern_config_free_certs(struct tern_config *cfg);
-
-/* Takes a reference for a connection and freezes the configuration; safe
- * from several threads at once. */
-void tern_config_ref(struct tern_config *cfg);
-
-/* Whether a connection has taken a reference (setters then refuse). */
-int tern_config_frozen(const struct tern_config *cfg);
-
-/* Whether the configuration holds any PSK (fixed or callback) for its role. */
-int tern_config_has_psk(const struct tern_config *cfg);
+/* Whether the parameters hold any PSK (fixed or callback) for their role. */
+int tern_params_has_psk(const struct tern_hs_params *p);
 
 #endif

@@ -1,0 +1,37 @@
+/* The layout of struct tern_config, beside the functions that set it up
+ * (config.c, config_certs.c: include/tern/config.h is their API). The
+ * handshake sees only the part it reads (struct tern_hs_params,
+ * handshake/params.h); the connection reads the rest. */
+#ifndef TERN_CONFIG_IMPL_H
+#define TERN_CONFIG_IMPL_H
+
+#include <tern/config.h>
+
+#include "handshake/params.h"
+
+struct tern_config {
+    int refs;   /* the application's reference plus one per connection */
+    int frozen; /* set when the first connection takes a reference (atomic) */
+    struct tern_hs_params hs;
+    /* what the connection reads */
+    size_t mtu;
+    uint32_t timer_initial_ms;
+    uint32_t timer_max_ms;
+    unsigned max_retransmits;
+    uint8_t cookie_mode; /* enum tern_cookie_mode */
+    tern_keylog_fn keylog;
+    void *keylog_arg;
+};
+
+/* Frees the certificate credentials and trust store (config.c calls it
+ * when the last reference goes). */
+void tern_config_free_certs(struct tern_config *cfg);
+
+/* Takes a reference for a connection and freezes the configuration; safe
+ * from several threads at once. */
+void tern_config_ref(struct tern_config *cfg);
+
+/* Whether a connection has taken a reference (setters then refuse). */
+int tern_config_frozen(const struct tern_config *cfg);
+
+#endif
