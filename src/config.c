@@ -8,7 +8,7 @@
 
 #include "crypto/errors.h"
 #include "crypto/kex.h"
-#include "config.h"
+#include "config_impl.h"
 #include "handshake/suites.h"
 #include "util/ct.h"
 #include "util/guard.h"
@@ -51,10 +51,31 @@ int tern_config_new(struct tern_config **out, enum tern_role role)
     return rc;
 }
 
+/* Frees the credentials, wiping what they held. */
+static void free_credentials(struct tern_config *cfg)
+{
+    for (size_t i = 0; i < cfg->hs.creds.n_certs; i++) {
+        tern_x509_chain_free(cfg->hs.creds.certs[i].chain);
+        tern_pkey_free(cfg->hs.creds.certs[i].key);
+        tern_free(cfg->hs.creds.certs[i].spki);
+    }
+    cfg->hs.creds.n_certs = 0;
+    tern_trust_free(cfg->hs.creds.trust);
+    cfg->hs.creds.trust = NULL;
+    for (size_t i = 0; i < cfg->hs.creds.n_peer_keys; i++) {
+        tern_pkey_free(cfg->hs.creds.peer_keys[i].key);
+    }
+    tern_free(cfg->hs.creds.peer_keys);
+    cfg->hs.creds.peer_keys = NULL;
+    cfg->hs.creds.n_peer_keys = 0;
+    tern_x509_cache_free(cfg->hs.creds.cache);
+    cfg->hs.creds.cache = NULL;
+}
+
 static void config_release(struct tern_config *cfg)
 {
     if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-        tern_config_free_certs(cfg);
+        free_credentials(cfg);
         tern_zeroize(cfg, sizeof(*cfg));
         tern_free(cfg);
     }

@@ -10,7 +10,7 @@
 #include <tern/err.h>
 
 #include "crypto/errors.h"
-#include "config.h"
+#include "config_impl.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -23,26 +23,6 @@
         TERN_ENSURE((cfg) != NULL, TERN_ERR_ARG);                                                  \
         TERN_ENSURE(!tern_config_frozen(cfg), TERN_ERR_STATE);                                     \
     } while (0)
-
-void tern_config_free_certs(struct tern_config *cfg)
-{
-    for (size_t i = 0; i < cfg->hs.creds.n_certs; i++) {
-        tern_x509_chain_free(cfg->hs.creds.certs[i].chain);
-        tern_pkey_free(cfg->hs.creds.certs[i].key);
-        tern_free(cfg->hs.creds.certs[i].spki);
-    }
-    cfg->hs.creds.n_certs = 0;
-    tern_trust_free(cfg->hs.creds.trust);
-    cfg->hs.creds.trust = NULL;
-    for (size_t i = 0; i < cfg->hs.creds.n_peer_keys; i++) {
-        tern_pkey_free(cfg->hs.creds.peer_keys[i].key);
-    }
-    tern_free(cfg->hs.creds.peer_keys);
-    cfg->hs.creds.peer_keys = NULL;
-    cfg->hs.creds.n_peer_keys = 0;
-    tern_x509_cache_free(cfg->hs.creds.cache);
-    cfg->hs.creds.cache = NULL;
-}
 
 /* Reads a whole file into a new buffer (wiped and freed by the caller). */
 static int read_file(const char *path, uint8_t **out, size_t *len)

@@ -8,7 +8,7 @@
 
 #include <tern/err.h>
 
-#include "config.h"
+#include "config_impl.h"
 #include "conn_impl.h"
 #include "cookie_gate.h"
 #include "crypto/errors.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config_impl.h"
 
 const uint8_t pair_peer[6] = {127, 0, 0, 1, 0x30, 0x39};
 static const uint8_t g_gate_secret[32] = {'p', 'a', 'i', 'r', '-', 'g', 'a', 't', 'e'};

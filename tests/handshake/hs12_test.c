@@ -4,7 +4,7 @@
  * DESIGN.md principle 6). */
 #include <tern/tern.h>
 
-#include "config.h"
+#include "config_impl.h"
 #include "handshake/header.h"
 #include "handshake/hs12.h"
 #include "test.h"

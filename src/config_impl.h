@@ -23,10 +23,6 @@ struct tern_config {
     void *keylog_arg;
 };
 
-/* Frees the certificate credentials and trust store (config.c calls it
- * when the last reference goes). */
-void tern_config_free_certs(struct tern_config *cfg);
-
 /* Takes a reference for a connection and freezes the configuration; safe
  * from several threads at once. */
 void tern_config_ref(struct tern_config *cfg);
