@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "crypto/x509.h"
-#include "handshake/msgs12_cert.h"
+#include "dtls12/msgs12_cert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tern_r_init(&body, data + 1, size - 1);
     switch (data[0] % 6) {
     case 0: {
-        struct tern_certificate_msg m;
-        if (tern_certificate_parse(body, &m) == 0) {
+        struct tern_certificate12_msg m;
+        if (tern_certificate12_parse(body, &m) == 0) {
             for (size_t i = 0; i < m.n; i++) {
                 if (m.len[i] == 0 || m.der[i] < data || m.der[i] + m.len[i] > data + size) {
                     abort();
@@ -37,15 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 2: {
-        struct tern_cert_request r;
-        if (tern_cert_request_parse(body, &r) == 0 && (r.types.len == 0 || r.schemes.len % 2)) {
+        struct tern_cert_request12 r;
+        if (tern_cert_request12_parse(body, &r) == 0 && (r.types.len == 0 || r.schemes.len % 2)) {
             abort();
         }
         break;
     }
     case 3: {
-        struct tern_cert_verify v;
-        (void)tern_cert_verify_parse(body, &v);
+        struct tern_cert_verify12 v;
+        (void)tern_cert_verify12_parse(body, &v);
         break;
     }
     case 4: {
@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     default: {
         /* A Certificate all the way to libcrypto's decoder. */
-        struct tern_certificate_msg m;
-        if (tern_certificate_parse(body, &m) == 0) {
+        struct tern_certificate12_msg m;
+        if (tern_certificate12_parse(body, &m) == 0) {
             struct tern_x509_chain *c = NULL;
             if (tern_x509_chain_from_der(NULL, m.der, m.len, m.n, &c) == 0) {
                 struct tern_pkey *k = NULL;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "handshake/ext.h"
-#include "handshake/msgs12.h"
+#include "dtls12/msgs12.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tern_r_init(&body, data + 1, size - 1);
     switch (data[0] % 7) {
     case 0: {
-        struct tern_server_hello sh;
-        if (tern_server_hello_parse(body, &sh) == 0) {
+        struct tern_server_hello12 sh;
+        if (tern_server_hello12_parse(body, &sh) == 0) {
             inside(sh.session_id);
             if (sh.session_id.len > 32 || sh.compression != 0 || sh.random < g_begin ||
                 sh.random + 32 > g_end) {
@@ -113,13 +113,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 5:
-        if (tern_server_hello_done_parse(body) == 0 && size != 1) {
+        if (tern_server_hello_done12_parse(body) == 0 && size != 1) {
             abort();
         }
         break;
     default: {
         uint8_t vd[12];
-        if (tern_finished_parse(body, vd) == 0 && size != 13) {
+        if (tern_finished12_parse(body, vd) == 0 && size != 13) {
             abort();
         }
         break;

@@ -10,7 +10,7 @@
 #include <tern/conn.h>
 
 #include "handshake/flight.h"
-#include "handshake/hs12.h"
+#include "dtls12/hs12.h"
 #include "record/rec12.h"
 
 /* Largest single datagram kept for sending once (an alert under any suite). */

@@ -14,9 +14,16 @@ enum tern_kx {
     TERN_KX_ECDHE_RSA,   /* RFC 8422 */
 };
 
+/* The protocol versions a suite belongs to (bits of struct tern_suite's
+ * versions). DTLS 1.3 suites name no key exchange (RFC 8446 section
+ * B.4), so no suite belongs to both. */
+#define TERN_SUITE_V12 (1u << 0)
+#define TERN_SUITE_V13 (1u << 1)
+
 struct tern_suite {
     const char *name; /* IANA name */
     uint16_t id;      /* IANA code point */
+    uint8_t versions; /* TERN_SUITE_V12, TERN_SUITE_V13 */
     uint8_t kx;       /* enum tern_kx */
     uint8_t aead;     /* enum tern_aead_alg */
     uint8_t prf_hash; /* enum tern_hash_alg: PRF and Finished hash */
@@ -33,6 +40,12 @@ const struct tern_suite *tern_suite_by_name(const char *name);
 /* The i-th suite of the table (tern's default preference order), NULL past
  * the end. */
 const struct tern_suite *tern_suite_at(size_t i);
+
+/* Whether suite s belongs to the version with bit v (TERN_SUITE_V12, ...). */
+static inline int tern_suite_in(const struct tern_suite *s, unsigned v)
+{
+    return (s->versions & v) != 0;
+}
 
 /* Whether a suite's key exchange uses a pre-shared key / an ECDHE share. */
 int tern_kx_uses_psk(int kx);

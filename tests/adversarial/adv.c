@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handshake/keys12.h"
+#include "dtls12/keys12.h"
 #include "handshake/suites.h"
 #include "util/alert.h"
 #include "util/writer.h"

@@ -13,7 +13,7 @@
 #include <openssl/err.h>
 
 #include "adv.h"
-#include "handshake/hs12.h"
+#include "dtls12/hs12.h"
 
 /* ---- scenarios ---------------------------------------------------------------- */
 

@@ -6,9 +6,9 @@
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
-#include "handshake/hs12.h"
-#include "handshake/msgs12.h"
-#include "handshake/msgs12_cert.h"
+#include "dtls12/hs12.h"
+#include "dtls12/msgs12.h"
+#include "dtls12/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
 
@@ -24,6 +24,9 @@
  * fits the suite and signs with a scheme the client accepts. */
 static int usable(struct tern_hs12 *hs, const struct tern_suite *s)
 {
+    if (!tern_suite_in(s, TERN_SUITE_V12)) {
+        return 0;
+    }
     if (tern_kx_uses_psk(s->kx)) {
         return tern_params_has_psk(hs->params);
     }
@@ -207,7 +210,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
 static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
     unsigned echo = hs->echo_exts;
-    tern_server_hello_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
+    tern_server_hello12_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
                             hs->suite->id);
     struct tern_w_mark exts = tern_w_open16(w);
     if (echo & ECHO_EMS) {
@@ -401,8 +404,8 @@ static int process_cert_verify(struct tern_hs12 *hs, struct tern_reader body, ui
 {
     (void)seq;
     TERN_ENSURE(hs->got_peer_cert, TERN_ERR_UNEXPECTED_MESSAGE);
-    struct tern_cert_verify cv;
-    TERN_TRY(tern_cert_verify_parse(body, &cv));
+    struct tern_cert_verify12 cv;
+    TERN_TRY(tern_cert_verify12_parse(body, &cv));
     /* RFC 5246 section 7.4.8: over every handshake message before this one. */
     const uint8_t *parts[1] = {hs->transcript.bytes};
     size_t lens[1] = {hs->transcript.len};

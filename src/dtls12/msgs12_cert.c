@@ -1,4 +1,4 @@
-#include "handshake/msgs12_cert.h"
+#include "dtls12/msgs12_cert.h"
 
 #include <tern/err.h>
 
@@ -6,7 +6,7 @@
 
 #define CURVE_TYPE_NAMED 3 /* RFC 8422 section 5.4 */
 
-int tern_certificate_parse(struct tern_reader body, struct tern_certificate_msg *out)
+int tern_certificate12_parse(struct tern_reader body, struct tern_certificate12_msg *out)
 {
     struct tern_reader list;
     TERN_TRY(tern_r_vec24(&body, &list));
@@ -25,7 +25,7 @@ int tern_certificate_parse(struct tern_reader body, struct tern_certificate_msg 
     return TERN_OK;
 }
 
-void tern_certificate_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
+void tern_certificate12_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
                             size_t n)
 {
     struct tern_w_mark list = tern_w_open24(w);
@@ -72,7 +72,7 @@ void tern_digitally_signed_write(struct tern_writer *w, uint16_t scheme, const u
     tern_w_close(w, m);
 }
 
-int tern_cert_request_parse(struct tern_reader body, struct tern_cert_request *out)
+int tern_cert_request12_parse(struct tern_reader body, struct tern_cert_request12 *out)
 {
     TERN_TRY(tern_r_vec8(&body, &out->types));
     TERN_ENSURE(out->types.len >= 1, TERN_ERR_DECODE);
@@ -90,7 +90,7 @@ int tern_cert_request_parse(struct tern_reader body, struct tern_cert_request *o
     return TERN_OK;
 }
 
-int tern_cert_verify_parse(struct tern_reader body, struct tern_cert_verify *out)
+int tern_cert_verify12_parse(struct tern_reader body, struct tern_cert_verify12 *out)
 {
     TERN_TRY(tern_r_u16(&body, &out->scheme));
     TERN_TRY(tern_r_vec16(&body, &out->signature));

@@ -6,7 +6,7 @@
 
 #include "config_impl.h"
 #include "handshake/header.h"
-#include "handshake/hs12.h"
+#include "dtls12/hs12.h"
 #include "test.h"
 
 static int in_table(int is_client, uint8_t state, uint16_t msg)

@@ -1,4 +1,4 @@
-#include "handshake/keys12.h"
+#include "dtls12/keys12.h"
 
 #include <string.h>
 

@@ -6,8 +6,8 @@
 
 #include <tern/err.h>
 
-#include "handshake/hs12.h"
-#include "handshake/msgs12_cert.h"
+#include "dtls12/hs12.h"
+#include "dtls12/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -202,7 +202,7 @@ int tern_hs12_build_certificate(struct tern_hs12 *hs, struct tern_writer *w)
     const uint8_t *der[TERN_CERT_MAX_CHAIN];
     size_t len[TERN_CERT_MAX_CHAIN];
     size_t n = chain_entries(hs, der, len);
-    tern_certificate_write(w, der, len, n);
+    tern_certificate12_write(w, der, len, n);
     return TERN_OK;
 }
 
@@ -439,8 +439,8 @@ int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader bod
     if (hs->peer_cert_type == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
         return take_raw_public_key(hs, body);
     }
-    struct tern_certificate_msg msg;
-    TERN_TRY(tern_certificate_parse(body, &msg));
+    struct tern_certificate12_msg msg;
+    TERN_TRY(tern_certificate12_parse(body, &msg));
     if (msg.n == 0) {
         return no_certificate(hs);
     }

@@ -7,9 +7,9 @@
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
-#include "handshake/hs12.h"
-#include "handshake/msgs12.h"
-#include "handshake/msgs12_cert.h"
+#include "dtls12/hs12.h"
+#include "dtls12/msgs12.h"
+#include "dtls12/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -23,6 +23,9 @@ int tern_hs12_client_start(struct tern_hs12 *hs);
 /* Whether the client holds what suite s needs. */
 static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
 {
+    if (!tern_suite_in(s, TERN_SUITE_V12)) {
+        return 0;
+    }
     if (tern_kx_uses_psk(s->kx)) {
         return tern_params_has_psk(hs->params);
     }
@@ -288,8 +291,8 @@ static int offered(const struct tern_hs12 *hs, uint16_t id)
 static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
-    struct tern_server_hello sh;
-    TERN_TRY(tern_server_hello_parse(body, &sh));
+    struct tern_server_hello12 sh;
+    TERN_TRY(tern_server_hello12_parse(body, &sh));
     TERN_TRY(tern_exts_check_bodies(&sh.exts, TERN_EXT_IN_SERVER_HELLO));
     /* tern offers DTLS 1.2 only (RFC 6347 section 4.2.1). */
     /* RFC 5246 appendix E.1: a version the client does not support is
@@ -334,7 +337,7 @@ static int process_hello_done(struct tern_hs12 *hs, struct tern_reader body, uin
 {
     (void)hs;
     (void)seq;
-    TERN_TRY(tern_server_hello_done_parse(body));
+    TERN_TRY(tern_server_hello_done12_parse(body));
     /* ECDHE_PSK needs the server's share (the table only reaches here
      * after a ServerKeyExchange for that key exchange). */
     return TERN_OK;
@@ -464,8 +467,8 @@ static int process_signed_key_exchange(struct tern_hs12 *hs, struct tern_reader 
 static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
-    struct tern_cert_request cr;
-    TERN_TRY(tern_cert_request_parse(body, &cr));
+    struct tern_cert_request12 cr;
+    TERN_TRY(tern_cert_request12_parse(body, &cr));
     hs->cert_requested = 1;
     tern_hs12_set_peer_schemes(hs, cr.schemes);
     if (cr.authorities.len > 0) {

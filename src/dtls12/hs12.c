@@ -1,5 +1,5 @@
 /* The DTLS 1.2 handshake: dispatcher and helpers shared by both roles. */
-#include "handshake/hs12.h"
+#include "dtls12/hs12.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include <tern/err.h>
 
 #include "handshake/header.h"
-#include "handshake/msgs12.h"
+#include "dtls12/msgs12.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -494,7 +494,7 @@ int tern_hs12_install_rx(struct tern_hs12 *hs)
 int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body)
 {
     uint8_t got[TERN_VERIFY_DATA_LEN];
-    TERN_TRY(tern_finished_parse(body, got));
+    TERN_TRY(tern_finished12_parse(body, got));
     uint8_t th[TERN_HASH_MAX_LEN];
     size_t th_len = 0;
     uint8_t want[TERN_VERIFY_DATA_LEN];

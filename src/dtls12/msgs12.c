@@ -1,13 +1,13 @@
-#include "handshake/msgs12.h"
+#include "dtls12/msgs12.h"
 
 #include <tern/err.h>
 
 #include "handshake/hello.h"
 #include "util/guard.h"
 
-int tern_server_hello_parse(struct tern_reader body, struct tern_server_hello *sh)
+int tern_server_hello12_parse(struct tern_reader body, struct tern_server_hello12 *sh)
 {
-    struct tern_server_hello tmp;
+    struct tern_server_hello12 tmp;
     TERN_TRY(tern_r_u16(&body, &tmp.version));
     TERN_TRY(tern_r_bytes(&body, TERN_RANDOM_LEN, &tmp.random));
     TERN_TRY(tern_r_vec8(&body, &tmp.session_id));
@@ -27,7 +27,7 @@ int tern_server_hello_parse(struct tern_reader body, struct tern_server_hello *s
     return TERN_OK;
 }
 
-void tern_server_hello_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
+void tern_server_hello12_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
                              const uint8_t *session_id, size_t session_id_len, uint16_t suite)
 {
     tern_w_u16(w, version);
@@ -107,12 +107,12 @@ void tern_cke_psk_write(struct tern_writer *w, const uint8_t *identity, size_t i
     }
 }
 
-int tern_server_hello_done_parse(struct tern_reader body)
+int tern_server_hello_done12_parse(struct tern_reader body)
 {
     return tern_r_end(&body);
 }
 
-int tern_finished_parse(struct tern_reader body, uint8_t verify_data[12])
+int tern_finished12_parse(struct tern_reader body, uint8_t verify_data[12])
 {
     TERN_TRY(tern_r_copy(&body, verify_data, 12));
     return tern_r_end(&body);

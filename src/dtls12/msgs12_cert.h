@@ -26,7 +26,7 @@
 #define TERN_CERT_TYPE_RSA_SIGN   1
 #define TERN_CERT_TYPE_ECDSA_SIGN 64
 
-struct tern_certificate_msg {
+struct tern_certificate12_msg {
     size_t n;
     const uint8_t *der[TERN_CERT_MAX_CHAIN];
     size_t len[TERN_CERT_MAX_CHAIN];
@@ -34,10 +34,10 @@ struct tern_certificate_msg {
 
 /* Parses a Certificate body. Errors: TERN_ERR_DECODE (malformed, an empty
  * entry), TERN_ERR_BAD_CERTIFICATE (more than TERN_CERT_MAX_CHAIN). */
-int tern_certificate_parse(struct tern_reader body, struct tern_certificate_msg *out);
+int tern_certificate12_parse(struct tern_reader body, struct tern_certificate12_msg *out);
 
 /* Writes a Certificate body from n DER entries. */
-void tern_certificate_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
+void tern_certificate12_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
                             size_t n);
 
 struct tern_ske_ecdhe {
@@ -62,22 +62,22 @@ void tern_ecdhe_params_write(struct tern_writer *w, uint16_t group, const uint8_
 void tern_digitally_signed_write(struct tern_writer *w, uint16_t scheme, const uint8_t *sig,
                                  size_t sig_len);
 
-struct tern_cert_request {
+struct tern_cert_request12 {
     struct tern_reader types;       /* 1..255 bytes */
     struct tern_reader schemes;     /* even, 2..65534 bytes */
     struct tern_reader authorities; /* DistinguishedName list, each <1..2^16-1> */
 };
 
 /* Parses a CertificateRequest body. Errors: TERN_ERR_DECODE. */
-int tern_cert_request_parse(struct tern_reader body, struct tern_cert_request *out);
+int tern_cert_request12_parse(struct tern_reader body, struct tern_cert_request12 *out);
 
-struct tern_cert_verify {
+struct tern_cert_verify12 {
     uint16_t scheme;
     struct tern_reader signature;
 };
 
 /* Parses a CertificateVerify body. Errors: TERN_ERR_DECODE. */
-int tern_cert_verify_parse(struct tern_reader body, struct tern_cert_verify *out);
+int tern_cert_verify12_parse(struct tern_reader body, struct tern_cert_verify12 *out);
 
 /* Parses an ECDHE ClientKeyExchange body. Errors: TERN_ERR_DECODE. */
 int tern_cke_ecdhe_parse(struct tern_reader body, struct tern_reader *point);

@@ -30,7 +30,7 @@
  * supported; tern accepts no more. */
 #define TERN_PSK_IDENTITY_MAX 128
 
-struct tern_server_hello {
+struct tern_server_hello12 {
     uint16_t version;
     const uint8_t *random; /* 32 bytes */
     struct tern_reader session_id;
@@ -42,12 +42,12 @@ struct tern_server_hello {
 /* Parses a whole ServerHello body. Errors: TERN_ERR_DECODE,
  * TERN_ERR_UNSUPPORTED_EXTENSION (a client-only extension),
  * TERN_ERR_ILLEGAL_PARAMETER (compression other than null). */
-int tern_server_hello_parse(struct tern_reader body, struct tern_server_hello *sh);
+int tern_server_hello12_parse(struct tern_reader body, struct tern_server_hello12 *sh);
 
 /* Writes a ServerHello body without its extension block; the caller opens
  * a 16-bit vector for the extensions after it (tern_w_open16) when it has
  * any. */
-void tern_server_hello_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
+void tern_server_hello12_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
                              const uint8_t *session_id, size_t session_id_len, uint16_t suite);
 
 struct tern_ske_psk {
@@ -80,9 +80,9 @@ void tern_cke_psk_write(struct tern_writer *w, const uint8_t *identity, size_t i
                         const uint8_t *point, size_t point_len);
 
 /* A ServerHelloDone body must be empty. Errors: TERN_ERR_DECODE. */
-int tern_server_hello_done_parse(struct tern_reader body);
+int tern_server_hello_done12_parse(struct tern_reader body);
 
 /* Copies the 12-byte verify_data of a Finished body. Errors: TERN_ERR_DECODE. */
-int tern_finished_parse(struct tern_reader body, uint8_t verify_data[12]);
+int tern_finished12_parse(struct tern_reader body, uint8_t verify_data[12]);
 
 #endif
