@@ -28,7 +28,7 @@ int tern_server_hello12_parse(struct tern_reader body, struct tern_server_hello1
 }
 
 void tern_server_hello12_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
-                             const uint8_t *session_id, size_t session_id_len, uint16_t suite)
+                               const uint8_t *session_id, size_t session_id_len, uint16_t suite)
 {
     tern_w_u16(w, version);
     tern_w_bytes(w, random, TERN_RANDOM_LEN);

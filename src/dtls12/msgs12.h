@@ -48,7 +48,7 @@ int tern_server_hello12_parse(struct tern_reader body, struct tern_server_hello1
  * a 16-bit vector for the extensions after it (tern_w_open16) when it has
  * any. */
 void tern_server_hello12_write(struct tern_writer *w, uint16_t version, const uint8_t random[32],
-                             const uint8_t *session_id, size_t session_id_len, uint16_t suite);
+                               const uint8_t *session_id, size_t session_id_len, uint16_t suite);
 
 struct tern_ske_psk {
     struct tern_reader hint;  /* 0..128 bytes */

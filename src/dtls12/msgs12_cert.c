@@ -26,7 +26,7 @@ int tern_certificate12_parse(struct tern_reader body, struct tern_certificate12_
 }
 
 void tern_certificate12_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
-                            size_t n)
+                              size_t n)
 {
     struct tern_w_mark list = tern_w_open24(w);
     for (size_t i = 0; i < n; i++) {

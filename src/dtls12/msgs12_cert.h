@@ -38,7 +38,7 @@ int tern_certificate12_parse(struct tern_reader body, struct tern_certificate12_
 
 /* Writes a Certificate body from n DER entries. */
 void tern_certificate12_write(struct tern_writer *w, const uint8_t *const *der, const size_t *len,
-                            size_t n);
+                              size_t n);
 
 struct tern_ske_ecdhe {
     uint16_t group;

@@ -211,7 +211,7 @@ static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
     unsigned echo = hs->echo_exts;
     tern_server_hello12_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
-                            hs->suite->id);
+                              hs->suite->id);
     struct tern_w_mark exts = tern_w_open16(w);
     if (echo & ECHO_EMS) {
         tern_w_u16(w, TERN_EXT_EXTENDED_MASTER_SECRET);
