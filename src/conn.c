@@ -180,7 +180,9 @@ static int conn_new(struct tern_conn **out, struct tern_config *cfg)
         return TERN_ERR_NOMEM;
     }
     tern_rec12_init(&c->rl, TERN_DTLS12_VERSION);
-    int rc = tern_hs12_init(c->hs, &cfg->hs, &c->rl, &c->sess);
+    const struct tern_hs12_machine *machine =
+        cfg->hs.role == TERN_ROLE_CLIENT ? &tern_hs12_client : &tern_hs12_server;
+    int rc = tern_hs12_init(c->hs, machine, &cfg->hs, &c->rl, &c->sess);
     if (rc != TERN_OK) {
         tern_free(c->hs);
         tern_free(c);
@@ -367,9 +369,11 @@ static int complete(struct tern_conn *c)
     if ((c->cfg->hs.flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {
         c->peer_chain = hs->peer_chain;
         hs->peer_chain = NULL;
-        c->ca_names = hs->ca_names;
-        c->ca_names_len = hs->ca_names_len;
-        hs->ca_names = NULL;
+        if (hs->is_client) {
+            c->ca_names = hs->cl.ca_names;
+            c->ca_names_len = hs->cl.ca_names_len;
+            hs->cl.ca_names = NULL;
+        }
     }
     free_handshake(c);
     keylog(c);
@@ -732,7 +736,7 @@ static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
                                                                      : TERN_ERR_TIMEOUT;
         /* An unknown PSK identity ends like a wrong key on the wire (the
          * same alert), and says what it was here. */
-        if (err == TERN_ERR_BAD_FINISHED && c->hs->psk_unknown) {
+        if (err == TERN_ERR_BAD_FINISHED && !c->hs->is_client && c->hs->sv.psk_unknown) {
             return fail_as(c, TERN_ERR_UNKNOWN_PSK_IDENTITY, err);
         }
         return fail(c, err);

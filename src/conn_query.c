@@ -142,9 +142,13 @@ const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t
     size_t unused = 0;
     size_t *out = len != NULL ? len : &unused;
     *out = 0;
-    const uint8_t *names = c != NULL && c->hs != NULL ? c->hs->ca_names : NULL;
-    size_t names_len = names != NULL ? c->hs->ca_names_len : 0;
-    if (names == NULL && c != NULL) {
+    if (c == NULL) {
+        return NULL;
+    }
+    int asking = c->hs != NULL && c->hs->is_client;
+    const uint8_t *names = asking ? c->hs->cl.ca_names : NULL;
+    size_t names_len = names != NULL ? c->hs->cl.ca_names_len : 0;
+    if (names == NULL) {
         names = c->ca_names;
         names_len = c->ca_names_len;
     }

@@ -102,8 +102,8 @@ static int asked_for(const struct tern_hs12 *hs, const struct tern_x509_chain *c
     if (!hs->is_client) {
         return hs->server_name[0] != '\0' && tern_x509_chain_matches_host(chain, hs->server_name);
     }
-    return hs->ca_names_len > 0 &&
-           tern_x509_chain_issued_by_any(chain, hs->ca_names, hs->ca_names_len);
+    return hs->cl.ca_names_len > 0 &&
+           tern_x509_chain_issued_by_any(chain, hs->cl.ca_names, hs->cl.ca_names_len);
 }
 
 /* The first credential that fits the suite, the certificate type and a
@@ -425,7 +425,7 @@ static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
         TERN_ENSURE(key_fits_kx(tern_pkey_type(hs->peer_key), hs->suite->kx),
                     TERN_ERR_UNSUPPORTED_CERTIFICATE);
     }
-    hs->got_peer_cert = 1;
+    hs->shape |= TERN_SHAPE_PEER_CERT;
     s->n_verify_errs = 0;
     if (!allowed) {
         s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_KEY_NOT_ALLOWED, 0};
@@ -453,7 +453,7 @@ int tern_hs12_take_peer_certificate(struct tern_hs12 *hs, struct tern_reader bod
         TERN_ENSURE(key_fits_kx(tern_pkey_type(hs->peer_key), hs->suite->kx),
                     TERN_ERR_UNSUPPORTED_CERTIFICATE);
     }
-    hs->got_peer_cert = 1;
+    hs->shape |= TERN_SHAPE_PEER_CERT;
     TERN_TRY(verify_chain(hs));
     return decide(hs);
 }

@@ -14,8 +14,6 @@
 #include "util/guard.h"
 #include "util/alloc.h"
 
-int tern_hs12_client_start(struct tern_hs12 *hs);
-
 /* RFC 6347 section 4.2.1 lets a server send HelloVerifyRequest again; a
  * client that followed forever could be kept busy, so tern stops here. */
 #define MAX_HELLO_VERIFY 4
@@ -77,7 +75,7 @@ static void add_ext(struct tern_hs12 *hs, struct tern_writer *w, uint16_t type,
                     enum tern_ext_index index)
 {
     tern_w_u16(w, type);
-    hs->offered_exts |= 1u << index;
+    hs->cl.offered_exts |= 1u << index;
 }
 
 static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
@@ -87,7 +85,7 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
     tern_w_bytes(w, s->client_random, sizeof(s->client_random));
     tern_w_u8(w, 0); /* session_id: no resumption yet */
     struct tern_w_mark m = tern_w_open8(w);
-    tern_w_bytes(w, hs->cookie, hs->cookie_len);
+    tern_w_bytes(w, hs->cl.cookie, hs->cl.cookie_len);
     tern_w_close(w, m);
     m = tern_w_open16(w);
     size_t n = write_suites(hs, w);
@@ -96,7 +94,7 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
     tern_w_u8(w, 1);
     tern_w_u8(w, 0); /* compression: null only */
 
-    hs->offered_exts = 0;
+    hs->cl.offered_exts = 0;
     struct tern_w_mark exts = tern_w_open16(w);
     /* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not
      * permitted in HostName": a client given an address sends no name (and
@@ -196,7 +194,7 @@ int tern_hs12_client_may_start(const struct tern_hs12 *hs)
     return judges_x509 && offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
 }
 
-int tern_hs12_client_start(struct tern_hs12 *hs)
+static int client_start(struct tern_hs12 *hs)
 {
     TERN_TRY(keep_transcript(hs));
     TERN_TRY(tern_hs12_random(hs, hs->sess->client_random, sizeof(hs->sess->client_random)));
@@ -211,9 +209,9 @@ static int process_hello_verify(struct tern_hs12 *hs, struct tern_reader body, u
     /* RFC 6347 section 4.2.1: the HelloVerifyRequest's version may be DTLS
      * 1.0 whatever is negotiated; only a non-DTLS version is wrong. */
     TERN_ENSURE((hv.version >> 8) == 0xfe, TERN_ERR_ILLEGAL_PARAMETER);
-    TERN_ENSURE(++hs->hvr_count <= MAX_HELLO_VERIFY, TERN_ERR_UNEXPECTED_MESSAGE);
-    memcpy(hs->cookie, hv.cookie.p, hv.cookie.len);
-    hs->cookie_len = hv.cookie.len;
+    TERN_ENSURE(++hs->cl.hvr_count <= MAX_HELLO_VERIFY, TERN_ERR_UNEXPECTED_MESSAGE);
+    memcpy(hs->cl.cookie, hv.cookie.p, hv.cookie.len);
+    hs->cl.cookie_len = hv.cookie.len;
     /* RFC 6347 section 4.2.6: the first ClientHello leaves the transcript. */
     tern_transcript_clear(&hs->transcript);
     TERN_TRY(tern_transcript_init(&hs->transcript));
@@ -234,7 +232,7 @@ static int send_client_hello_again(struct tern_hs12 *hs)
  * not know was never offered. */
 static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts *e)
 {
-    TERN_ENSURE((e->present & ~hs->offered_exts) == 0 && e->unknown == 0,
+    TERN_ENSURE((e->present & ~hs->cl.offered_exts) == 0 && e->unknown == 0,
                 TERN_ERR_UNSUPPORTED_EXTENSION);
     if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
         struct tern_reader rc;
@@ -316,8 +314,8 @@ static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, u
     int ecdhe = hs->suite->kx == TERN_KX_ECDHE_PSK;
     struct tern_ske_psk ske;
     TERN_TRY(tern_ske_psk_parse(body, ecdhe, &ske));
-    memcpy(hs->hint, ske.hint.p, ske.hint.len);
-    hs->hint_len = ske.hint.len;
+    memcpy(hs->cl.hint, ske.hint.p, ske.hint.len);
+    hs->cl.hint_len = ske.hint.len;
     if (ecdhe) {
         int ours = 0;
         for (size_t i = 0; i < hs->params->n_groups; i++) {
@@ -351,8 +349,8 @@ static int choose_psk(struct tern_hs12 *hs, uint8_t identity[TERN_PSK_IDENTITY_M
     if (cfg->psk_client != NULL) {
         size_t id_len = TERN_PSK_IDENTITY_MAX_LEN;
         size_t key_len = TERN_PSK_KEY_MAX_LEN;
-        int rc = cfg->psk_client(cfg->psk_client_arg, hs->hint, hs->hint_len, identity, &id_len,
-                                 hs->psk_key, &key_len);
+        int rc = cfg->psk_client(cfg->psk_client_arg, hs->cl.hint, hs->cl.hint_len, identity,
+                                 &id_len, hs->psk_key, &key_len);
         TERN_ENSURE(rc >= 0, TERN_ERR_UNKNOWN_PSK_IDENTITY);
         TERN_ENSURE(id_len <= TERN_PSK_IDENTITY_MAX_LEN && key_len > 0 &&
                         key_len <= TERN_PSK_KEY_MAX_LEN,
@@ -412,7 +410,7 @@ static int send_final_flight(struct tern_hs12 *hs)
     if (tern_kx_uses_ecdhe(hs->suite->kx)) {
         TERN_TRY(tern_kex_generate(&hs->kex, hs->group, &hs->params->rng));
     }
-    if (hs->cert_requested) {
+    if (hs->shape & TERN_SHAPE_CLIENT_AUTH) {
         /* RFC 5246 section 7.4.6: answer a CertificateRequest with our
          * chain, or an empty list when we hold none that fits. */
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE, build_certificate));
@@ -428,7 +426,7 @@ static int send_final_flight(struct tern_hs12 *hs)
     }
     /* After the key derivation: RFC 7627's session hash ends with the
      * ClientKeyExchange, before CertificateVerify. */
-    if (rc == TERN_OK && hs->cert_requested && hs->cred >= 0) {
+    if (rc == TERN_OK && (hs->shape & TERN_SHAPE_CLIENT_AUTH) && hs->cred >= 0) {
         rc = tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE_VERIFY, build_cert_verify);
     }
     tern_zeroize(premaster, sizeof(premaster));
@@ -469,15 +467,15 @@ static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, u
     (void)seq;
     struct tern_cert_request12 cr;
     TERN_TRY(tern_cert_request12_parse(body, &cr));
-    hs->cert_requested = 1;
+    hs->shape |= TERN_SHAPE_CLIENT_AUTH;
     tern_hs12_set_peer_schemes(hs, cr.schemes);
     if (cr.authorities.len > 0) {
         /* Kept for choosing a chain and for the application to read
          * (tern_conn_accepted_cas) until the handshake ends. */
-        hs->ca_names = tern_alloc(cr.authorities.len);
-        TERN_ENSURE(hs->ca_names != NULL, TERN_ERR_NOMEM);
-        memcpy(hs->ca_names, cr.authorities.p, cr.authorities.len);
-        hs->ca_names_len = cr.authorities.len;
+        hs->cl.ca_names = tern_alloc(cr.authorities.len);
+        TERN_ENSURE(hs->cl.ca_names != NULL, TERN_ERR_NOMEM);
+        memcpy(hs->cl.ca_names, cr.authorities.p, cr.authorities.len);
+        hs->cl.ca_names_len = cr.authorities.len;
     }
     if (tern_hs12_pick_cred(hs, NULL)) {
         /* The certificate type must be one the server lists. */
@@ -515,32 +513,35 @@ static int finish(struct tern_hs12 *hs)
 #define PSK_KX   (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
 #define CERT_KX  (TERN_KX_BIT(TERN_KX_ECDHE_ECDSA) | TERN_KX_BIT(TERN_KX_ECDHE_RSA))
 
-const struct tern_hs12_row tern_hs12_client_table[] = {
+static const struct tern_hs12_row rows[] = {
     {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_HELLO_VERIFY_REQUEST,
-     TERN_HS12_C_WAIT_SERVER_HELLO, process_hello_verify, send_client_hello_again},
-    {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_SERVER_HELLO, TERN_HS12_C_WAIT_KEY_EXCHANGE,
+     TERN_HS12_C_WAIT_SERVER_HELLO, 0, 0, process_hello_verify, send_client_hello_again},
+    {TERN_HS12_C_WAIT_SERVER_HELLO, ANY, TERN_HS_SERVER_HELLO, TERN_HS12_C_WAIT_KEY_EXCHANGE, 0, 0,
      process_server_hello, NULL},
     /* RFC 4279 section 2: a PSK server without a hint may skip
      * ServerKeyExchange; ECDHE_PSK always sends it (RFC 5489 section 2). */
     {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_KX, TERN_HS_SERVER_KEY_EXCHANGE,
-     TERN_HS12_C_WAIT_HELLO_DONE, process_key_exchange, NULL},
-    {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_ONLY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+     TERN_HS12_C_WAIT_HELLO_DONE, 0, 0, process_key_exchange, NULL},
+    {TERN_HS12_C_WAIT_KEY_EXCHANGE, PSK_ONLY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS, 0, 0,
      process_hello_done, send_final_flight},
-    {TERN_HS12_C_WAIT_HELLO_DONE, ANY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
+    {TERN_HS12_C_WAIT_HELLO_DONE, ANY, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS, 0, 0,
      process_hello_done, send_final_flight},
     /* Certificate key exchanges (RFC 8422 section 2): Certificate, a signed
      * ServerKeyExchange, an optional CertificateRequest, ServerHelloDone. */
     {TERN_HS12_C_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CERTIFICATE,
-     TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, process_server_certificate, NULL},
+     TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, 0, 0, process_server_certificate, NULL},
     {TERN_HS12_C_WAIT_SIGNED_KEY_EXCHANGE, CERT_KX, TERN_HS_SERVER_KEY_EXCHANGE,
-     TERN_HS12_C_WAIT_REQUEST_OR_DONE, process_signed_key_exchange, NULL},
+     TERN_HS12_C_WAIT_REQUEST_OR_DONE, 0, 0, process_signed_key_exchange, NULL},
     {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_CERTIFICATE_REQUEST,
-     TERN_HS12_C_WAIT_HELLO_DONE, process_cert_request, NULL},
-    {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS,
-     process_hello_done, send_final_flight},
-    {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, process_ccs, NULL},
-    {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished, finish},
+     TERN_HS12_C_WAIT_HELLO_DONE, 0, 0, process_cert_request, NULL},
+    {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS, 0,
+     0, process_hello_done, send_final_flight},
+    {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, 0, 0, process_ccs, NULL},
+    {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0, process_finished,
+     finish},
 };
 
-const size_t tern_hs12_client_rows =
-    sizeof(tern_hs12_client_table) / sizeof(tern_hs12_client_table[0]);
+const struct tern_hs12_machine tern_hs12_client = {
+    rows,         sizeof(rows) / sizeof(rows[0]), TERN_HS12_C_START, TERN_HS12_C_WAIT_SERVER_HELLO,
+    client_start,
+};

@@ -21,18 +21,18 @@
 #define FLIGHT_BUFFER     1024
 #define FLIGHT_BUFFER_MAX 65536
 
-int tern_hs12_client_start(struct tern_hs12 *hs);
-
-int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs_params *cfg, struct tern_rec12 *rl,
+int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs12_machine *machine,
+                   const struct tern_hs_params *cfg, struct tern_rec12 *rl,
                    struct tern_session12 *sess)
 {
     memset(hs, 0, sizeof(*hs));
+    hs->machine = machine;
     hs->params = cfg;
     hs->rl = rl;
     hs->sess = sess;
-    hs->is_client = cfg->role == TERN_ROLE_CLIENT;
+    hs->is_client = machine->start != NULL;
     hs->cred = -1;
-    hs->state = hs->is_client ? TERN_HS12_C_START : TERN_HS12_S_WAIT_CLIENT_HELLO;
+    hs->state = machine->first;
     tern_reasm_init(&hs->reasm, 0, MAX_MESSAGE, MAX_BUFFERED);
     int rc = tern_flight_init(&hs->flight, FLIGHT_BUFFER);
     if (rc == TERN_OK) {
@@ -56,15 +56,18 @@ void tern_hs12_clear(struct tern_hs12 *hs)
     tern_x509_chain_free(hs->peer_chain);
     tern_pkey_free(hs->peer_key);
     tern_free(hs->held);
-    tern_free(hs->ca_names);
+    if (hs->is_client) {
+        tern_free(hs->cl.ca_names);
+    }
     tern_zeroize(hs, sizeof(*hs));
 }
 
 int tern_hs12_start(struct tern_hs12 *hs)
 {
-    TERN_ENSURE(hs->is_client && hs->state == TERN_HS12_C_START, TERN_ERR_STATE);
-    TERN_TRY(tern_hs12_client_start(hs));
-    hs->state = TERN_HS12_C_WAIT_SERVER_HELLO;
+    const struct tern_hs12_machine *m = hs->machine;
+    TERN_ENSURE(m->start != NULL && hs->state == m->first, TERN_ERR_STATE);
+    TERN_TRY(m->start(hs));
+    hs->state = m->started;
     return TERN_OK;
 }
 
@@ -77,16 +80,17 @@ int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len)
  * principle 6: a message no row accepts is never a silent state change). */
 static const struct tern_hs12_row *find_row(const struct tern_hs12 *hs, uint16_t msg)
 {
-    const struct tern_hs12_row *table =
-        hs->is_client ? tern_hs12_client_table : tern_hs12_server_table;
-    size_t n = hs->is_client ? tern_hs12_client_rows : tern_hs12_server_rows;
-    for (size_t i = 0; i < n; i++) {
-        const struct tern_hs12_row *row = &table[i];
+    const struct tern_hs12_machine *m = hs->machine;
+    for (size_t i = 0; i < m->n_rows; i++) {
+        const struct tern_hs12_row *row = &m->rows[i];
         if (row->state != hs->state || row->msg != msg) {
             continue;
         }
         if (row->kx_mask != 0 &&
             (hs->suite == NULL || (row->kx_mask & TERN_KX_BIT(hs->suite->kx)) == 0)) {
+            continue;
+        }
+        if ((hs->shape & row->need) != row->need || (hs->shape & row->refuse) != 0) {
             continue;
         }
         return row;

@@ -60,10 +60,12 @@ enum tern_hs12_state {
     TERN_HS12_C_WAIT_REQUEST_OR_DONE,     /* CertificateRequest or ServerHelloDone */
     /* server */
     TERN_HS12_S_WAIT_CLIENT_HELLO,
-    TERN_HS12_S_WAIT_KEY_EXCHANGE,
+    TERN_HS12_S_WAIT_CLIENT_FLIGHT, /* its first message: Certificate when asked, else
+                                       ClientKeyExchange */
+    TERN_HS12_S_WAIT_KEY_EXCHANGE,  /* ClientKeyExchange after the client's Certificate */
+    TERN_HS12_S_WAIT_CERT_VERIFY,   /* the client sent a certificate: its proof of the key */
     TERN_HS12_S_WAIT_CCS,
     TERN_HS12_S_WAIT_FINISHED,
-    TERN_HS12_S_WAIT_VERIFY_OR_CCS, /* CertificateVerify when the client sent a certificate */
     /* both */
     TERN_HS12_DONE,
 };
@@ -73,10 +75,38 @@ enum tern_hs12_state {
 #define TERN_HS12_HELD_RECORDS 2
 #define TERN_HS12_HELD_MAX     1536
 
+/* The shape of a handshake: what was decided on the way that decides which
+ * messages come next, so that a table row can ask for it (struct
+ * tern_hs12_row) instead of a handler testing a flag. */
+#define TERN_SHAPE_CLIENT_AUTH                                                                     \
+    (1u << 0) /* server: asks for the client's certificate; client: was asked */
+#define TERN_SHAPE_PEER_CERT (1u << 1) /* the peer sent a certificate (not an empty list) */
+
+/* What only a client keeps. */
+struct tern_hs12_client {
+    uint8_t *ca_names; /* the CertificateRequest's authorities (a copy) */
+    size_t ca_names_len;
+    size_t hint_len;
+    size_t cookie_len;
+    uint32_t offered_exts; /* extensions offered (bits of enum tern_ext_index) */
+    unsigned hvr_count;
+    uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
+    uint8_t cookie[255];
+};
+
+/* What only a server keeps. */
+struct tern_hs12_server {
+    unsigned echo_exts;  /* extensions to answer in the ServerHello */
+    uint8_t psk_unknown; /* the client's PSK identity is unknown (a random key stands in) */
+};
+
+struct tern_hs12_machine;
+
 /* Fields are grouped by size (pointers and sizes, then 32-, 16- and 8-bit
  * values, then byte arrays) to keep the struct free of padding. */
 struct tern_hs12 {
     /* borrowed */
+    const struct tern_hs12_machine *machine; /* this role's table */
     const struct tern_hs_params *params;
     struct tern_rec12 *rl;       /* from the connection */
     struct tern_session12 *sess; /* from the connection */
@@ -88,17 +118,13 @@ struct tern_hs12 {
     struct tern_transcript transcript;
     struct tern_kex kex;
     struct tern_keys12 keys;
-    struct tern_x509_chain *peer_chain; /* what the peer sent */
-    struct tern_pkey *peer_key;         /* its leaf key */
-    uint8_t *ca_names;                  /* client: the CertificateRequest's authorities (a copy) */
-    size_t ca_names_len;
+    struct tern_x509_chain *peer_chain;  /* what the peer sent */
+    struct tern_pkey *peer_key;          /* its leaf key */
     uint8_t (*held)[TERN_HS12_HELD_MAX]; /* next-epoch records, allocated on the first one */
     size_t held_len[TERN_HS12_HELD_RECORDS];
     size_t n_held;
     size_t psk_key_len;
-    size_t hint_len;
     size_t peer_point_len;
-    size_t cookie_len;
     size_t n_peer_schemes;
     size_t n_ignored;
     struct tern_verify_error ignored[TERN_HS12_MAX_VERIFY_ERRORS];
@@ -107,45 +133,40 @@ struct tern_hs12 {
      * previous flight) means our flight was lost; a repeat of a newer one
      * is just a duplicate (RFC 6347 section 4.2.4). */
     uint32_t peer_flight_seq;
-    uint32_t last_len;     /* length of the last message taken from the peer */
-    uint32_t repeat_len;   /* ... and of the one a repeat of its previous flight ends with */
-    uint32_t offered_exts; /* client: extensions offered (bits of enum tern_ext_index) */
-    unsigned echo_exts;    /* server: extensions to answer in the ServerHello */
-    unsigned hvr_count;
-    unsigned auth_failures; /* records of the awaited epoch that failed authentication */
-    int cred;               /* our certificate credential in use, -1 none */
-    uint16_t send_seq;      /* message_seq of our next message */
-    uint16_t group;         /* ECDHE group chosen */
-    uint16_t scheme;        /* our signature scheme */
+    uint32_t last_len;   /* length of the last message taken from the peer */
+    uint32_t repeat_len; /* ... and of the one a repeat of its previous flight ends with */
+    int cred;            /* our certificate credential in use, -1 none */
+    uint16_t send_seq;   /* message_seq of our next message */
+    uint16_t group;      /* ECDHE group chosen */
+    uint16_t scheme;     /* our signature scheme */
     uint16_t peer_schemes[TERN_HS12_MAX_SCHEMES]; /* schemes the peer accepts */
     uint8_t is_client;
     uint8_t state; /* enum tern_hs12_state */
+    uint8_t shape; /* TERN_SHAPE_* */
     /* out: set for the connection to act on */
-    uint8_t flight_ready; /* a new flight was built: schedule it, restart the timer */
-    uint8_t repeats;      /* repeats of the peer's previous flight seen (conn.c answers) */
-    uint8_t last_type;    /* type of the last message taken from the peer */
-    uint8_t repeat_type;  /* ... and of the one a repeat of its previous flight ends with */
-    /* certificates */
-    uint8_t cert_requested; /* server: sent CertificateRequest; client: received one */
-    uint8_t got_peer_cert;  /* a non-empty Certificate arrived from the peer */
+    uint8_t flight_ready;   /* a new flight was built: schedule it, restart the timer */
+    uint8_t repeats;        /* repeats of the peer's previous flight seen (conn.c answers) */
+    uint8_t last_type;      /* type of the last message taken from the peer */
+    uint8_t repeat_type;    /* ... and of the one a repeat of its previous flight ends with */
     uint8_t paused;         /* stopped on verification problems */
     uint8_t aborted;        /* the application aborted from a callback: stop at once */
-    uint8_t psk_unknown;    /* server: the client's PSK identity is unknown (a random key
-                               stands in for it) */
     uint8_t ccs_pending;    /* a ChangeCipherSpec arrived while paused */
-    uint8_t peer_cert_seen; /* server: the client's Certificate (maybe empty) arrived */
     uint8_t own_cert_type;  /* RFC 7250: what we send, TERN_CERT_TYPE_X509 or _RAW_PUBLIC_KEY */
     uint8_t peer_cert_type; /* what the peer sends */
     uint8_t psk_key[TERN_PSK_KEY_MAX_LEN];
-    uint8_t hint[TERN_PSK_IDENTITY_MAX_LEN];
     uint8_t peer_point[TERN_KEX_MAX_PUB_LEN];
-    uint8_t cookie[255];
-    char server_name[256];
+    char server_name[256]; /* client: the name asked for; server: the name asked for it */
+    union {
+        struct tern_hs12_client cl;
+        struct tern_hs12_server sv;
+    };
 };
 
-/* Sets up a handshake (allocating reassembly and flight buffers).
+/* Sets up a handshake of machine (tern_hs12_client or tern_hs12_server:
+ * the role's table), allocating reassembly and flight buffers.
  * Errors: TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
-int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs_params *cfg, struct tern_rec12 *rl,
+int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs12_machine *machine,
+                   const struct tern_hs_params *cfg, struct tern_rec12 *rl,
                    struct tern_session12 *sess);
 
 /* Frees everything and wipes secrets. Safe on a zeroed struct. */
@@ -188,18 +209,36 @@ static inline int tern_hs12_done(const struct tern_hs12 *hs)
 
 /* A row of a role's table: in state, message msg (a handshake type or
  * TERN_MSG_CCS) is accepted when the suite's key exchange is in kx_mask (0:
- * any, or no suite yet); process() checks and absorbs it, the dispatcher
- * adds it to the transcript, send() (may be NULL) builds our answer, and the
- * state becomes next. process() returning TERN_HS12_STAY keeps the state and
- * leaves the message out of the transcript. */
+ * any, or no suite yet) and the handshake's shape has every bit of need
+ * and none of refuse; process() checks and absorbs it, the dispatcher adds
+ * it to the transcript, send() (may be NULL) builds our answer, and the
+ * state becomes next. A branch of the protocol is two rows, never an if in
+ * a handler. process() returning TERN_HS12_STAY keeps the state and leaves
+ * the message out of the transcript. */
 struct tern_hs12_row {
     uint8_t state;
     uint8_t kx_mask;
     uint16_t msg;
     uint8_t next;
+    uint8_t need;   /* TERN_SHAPE_* bits the handshake must have */
+    uint8_t refuse; /* TERN_SHAPE_* bits it must not have */
     int (*process)(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq);
     int (*send)(struct tern_hs12 *hs);
 };
+
+/* One role of one version: its table, the state it starts in, and (client)
+ * what starting sends and the state that follows. */
+struct tern_hs12_machine {
+    const struct tern_hs12_row *rows;
+    size_t n_rows;
+    uint8_t first;                      /* the state a new handshake is in */
+    uint8_t started;                    /* client: the state once start() sent the first flight */
+    int (*start)(struct tern_hs12 *hs); /* NULL for a server: it starts on a ClientHello */
+};
+
+/* The two DTLS 1.2 machines (client12.c, server12.c). */
+extern const struct tern_hs12_machine tern_hs12_client;
+extern const struct tern_hs12_machine tern_hs12_server;
 
 #define TERN_HS12_STAY 1
 /* process() accepted the message but the handshake must wait for the
@@ -211,11 +250,6 @@ struct tern_hs12_row {
 /* ... and on an unprotected message that does not decode. */
 #define TERN_HS12_DROP_MALFORMED 4
 #define TERN_KX_BIT(kx)          ((uint8_t)(1u << (kx)))
-
-extern const struct tern_hs12_row tern_hs12_client_table[];
-extern const size_t tern_hs12_client_rows;
-extern const struct tern_hs12_row tern_hs12_server_table[];
-extern const size_t tern_hs12_server_rows;
 
 /* Adds a handshake message to the flight (epoch: the current write epoch)
  * and the transcript. build fills the body. */

@@ -200,7 +200,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     s->version = TERN_DTLS12_VERSION;
     s->suite = hs->suite->id;
     memcpy(s->client_random, ch.random, 32);
-    hs->echo_exts = echo;
+    hs->sv.echo_exts = echo;
     /* RFC 6347 section 4.2.2 (with erratum 5186): the ServerHello takes the
      * ClientHello's message_seq. */
     hs->send_seq = seq;
@@ -209,7 +209,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
 
 static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
-    unsigned echo = hs->echo_exts;
+    unsigned echo = hs->sv.echo_exts;
     tern_server_hello12_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
                               hs->suite->id);
     struct tern_w_mark exts = tern_w_open16(w);
@@ -315,7 +315,7 @@ static int send_hello_flight(struct tern_hs12 *hs)
         TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_SERVER_KEY_EXCHANGE, build_signed_key_exchange));
         if (hs->params->client_auth != TERN_CLIENT_AUTH_NONE) {
             TERN_TRY(tern_hs12_send_msg(hs, TERN_HS_CERTIFICATE_REQUEST, build_cert_request));
-            hs->cert_requested = 1;
+            hs->shape |= TERN_SHAPE_CLIENT_AUTH;
         }
         return tern_hs12_send_msg(hs, TERN_HS_SERVER_HELLO_DONE, build_hello_done);
     }
@@ -329,7 +329,7 @@ static int send_hello_flight(struct tern_hs12 *hs)
 /* Looks the identity up; the key goes to hs->psk_key. An unknown identity
  * is not revealed (RFC 4279 section 2 allows it): the handshake goes on
  * with a random key, so that it fails exactly as a known identity with the
- * wrong key does, at the client's Finished. hs->psk_unknown remembers why,
+ * wrong key does, at the client's Finished. hs->sv.psk_unknown remembers why,
  * for this side's own error. */
 static int find_psk(struct tern_hs12 *hs, struct tern_reader identity)
 {
@@ -350,7 +350,7 @@ static int find_psk(struct tern_hs12 *hs, struct tern_reader identity)
         }
     }
     if (!known) {
-        hs->psk_unknown = 1;
+        hs->sv.psk_unknown = 1;
         hs->psk_key_len = 32;
         return tern_hs12_random(hs, hs->psk_key, hs->psk_key_len);
     }
@@ -377,21 +377,12 @@ static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, u
 static int process_client_certificate(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
-    /* Only as the answer to our CertificateRequest, and only once. */
-    TERN_ENSURE(hs->cert_requested && !hs->peer_cert_seen, TERN_ERR_UNEXPECTED_MESSAGE);
-    int rc = tern_hs12_take_peer_certificate(hs, body);
-    if (rc >= 0) {
-        hs->peer_cert_seen = 1;
-    }
-    return rc;
+    return tern_hs12_take_peer_certificate(hs, body);
 }
 
 static int process_key_exchange_ecdhe(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
-    /* RFC 5246 section 7.4.6: a client asked for a certificate answers
-     * with one (perhaps empty) before its ClientKeyExchange. */
-    TERN_ENSURE(!hs->cert_requested || hs->peer_cert_seen, TERN_ERR_UNEXPECTED_MESSAGE);
     struct tern_reader point;
     TERN_TRY(tern_cke_ecdhe_parse(body, &point));
     TERN_ENSURE(point.len <= sizeof(hs->peer_point), TERN_ERR_BAD_KEY_SHARE);
@@ -403,7 +394,6 @@ static int process_key_exchange_ecdhe(struct tern_hs12 *hs, struct tern_reader b
 static int process_cert_verify(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
-    TERN_ENSURE(hs->got_peer_cert, TERN_ERR_UNEXPECTED_MESSAGE);
     struct tern_cert_verify12 cv;
     TERN_TRY(tern_cert_verify12_parse(body, &cv));
     /* RFC 5246 section 7.4.8: over every handshake message before this one. */
@@ -427,8 +417,9 @@ static int derive_keys(struct tern_hs12 *hs)
     return rc;
 }
 
-/* A ChangeCipherSpec that overtook a lost ClientKeyExchange: the client
- * will repeat both. */
+/* A ChangeCipherSpec that overtook a lost message of the client's flight
+ * (Certificate, ClientKeyExchange, CertificateVerify): the client will
+ * repeat the flight. */
 static int early_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)hs;
@@ -442,17 +433,6 @@ static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t s
     (void)seq;
     TERN_TRY(tern_hs12_ccs_parse(body));
     return tern_hs12_install_rx(hs);
-}
-
-/* After the ClientKeyExchange of a certificate suite: a client that sent a
- * certificate proves it with CertificateVerify first; a ChangeCipherSpec
- * that overtook it waits for the retransmission. */
-static int process_ccs_unless_verify(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
-{
-    if (hs->got_peer_cert) {
-        return TERN_HS12_STAY;
-    }
-    return process_ccs(hs, body, seq);
 }
 
 static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
@@ -472,27 +452,40 @@ static int send_final_flight(struct tern_hs12 *hs)
 #define PSK_KX  (TERN_KX_BIT(TERN_KX_PSK) | TERN_KX_BIT(TERN_KX_ECDHE_PSK))
 #define CERT_KX (TERN_KX_BIT(TERN_KX_ECDHE_ECDSA) | TERN_KX_BIT(TERN_KX_ECDHE_RSA))
 
-const struct tern_hs12_row tern_hs12_server_table[] = {
-    {TERN_HS12_S_WAIT_CLIENT_HELLO, ANY, TERN_HS_CLIENT_HELLO, TERN_HS12_S_WAIT_KEY_EXCHANGE,
+#define ASKED  TERN_SHAPE_CLIENT_AUTH
+#define SIGNED TERN_SHAPE_PEER_CERT
+
+/* RFC 5246 section 7.3: the client's second flight is [Certificate]
+ * ClientKeyExchange [CertificateVerify] ChangeCipherSpec Finished; the
+ * Certificate comes exactly when the server asked for one (section 7.4.6,
+ * perhaps empty), the CertificateVerify exactly when that Certificate was
+ * not empty (section 7.4.8). */
+static const struct tern_hs12_row rows[] = {
+    {TERN_HS12_S_WAIT_CLIENT_HELLO, ANY, TERN_HS_CLIENT_HELLO, TERN_HS12_S_WAIT_CLIENT_FLIGHT, 0, 0,
      process_client_hello, send_hello_flight},
-    {TERN_HS12_S_WAIT_KEY_EXCHANGE, PSK_KX, TERN_HS_CLIENT_KEY_EXCHANGE, TERN_HS12_S_WAIT_CCS,
-     process_key_exchange, derive_keys},
-    {TERN_HS12_S_WAIT_KEY_EXCHANGE, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_KEY_EXCHANGE, early_ccs,
-     NULL},
-    /* Certificate key exchanges: the client's Certificate when asked, its
-     * ECDHE share, and CertificateVerify when it sent a certificate. */
-    {TERN_HS12_S_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CERTIFICATE, TERN_HS12_S_WAIT_KEY_EXCHANGE,
-     process_client_certificate, NULL},
+    {TERN_HS12_S_WAIT_CLIENT_FLIGHT, PSK_KX, TERN_HS_CLIENT_KEY_EXCHANGE, TERN_HS12_S_WAIT_CCS, 0,
+     0, process_key_exchange, derive_keys},
+    {TERN_HS12_S_WAIT_CLIENT_FLIGHT, CERT_KX, TERN_HS_CERTIFICATE, TERN_HS12_S_WAIT_KEY_EXCHANGE,
+     ASKED, 0, process_client_certificate, NULL},
+    {TERN_HS12_S_WAIT_CLIENT_FLIGHT, CERT_KX, TERN_HS_CLIENT_KEY_EXCHANGE, TERN_HS12_S_WAIT_CCS, 0,
+     ASKED, process_key_exchange_ecdhe, derive_keys},
     {TERN_HS12_S_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CLIENT_KEY_EXCHANGE,
-     TERN_HS12_S_WAIT_VERIFY_OR_CCS, process_key_exchange_ecdhe, derive_keys},
-    {TERN_HS12_S_WAIT_VERIFY_OR_CCS, CERT_KX, TERN_HS_CERTIFICATE_VERIFY, TERN_HS12_S_WAIT_CCS,
+     TERN_HS12_S_WAIT_CERT_VERIFY, SIGNED, 0, process_key_exchange_ecdhe, derive_keys},
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, CERT_KX, TERN_HS_CLIENT_KEY_EXCHANGE, TERN_HS12_S_WAIT_CCS, 0,
+     SIGNED, process_key_exchange_ecdhe, derive_keys},
+    {TERN_HS12_S_WAIT_CERT_VERIFY, CERT_KX, TERN_HS_CERTIFICATE_VERIFY, TERN_HS12_S_WAIT_CCS, 0, 0,
      process_cert_verify, NULL},
-    {TERN_HS12_S_WAIT_VERIFY_OR_CCS, CERT_KX, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED,
-     process_ccs_unless_verify, NULL},
-    {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, process_ccs, NULL},
-    {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, process_finished,
+    {TERN_HS12_S_WAIT_CLIENT_FLIGHT, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_CLIENT_FLIGHT, 0, 0,
+     early_ccs, NULL},
+    {TERN_HS12_S_WAIT_KEY_EXCHANGE, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_KEY_EXCHANGE, 0, 0,
+     early_ccs, NULL},
+    {TERN_HS12_S_WAIT_CERT_VERIFY, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_CERT_VERIFY, 0, 0, early_ccs,
+     NULL},
+    {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, 0, 0, process_ccs, NULL},
+    {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0, process_finished,
      send_final_flight},
 };
 
-const size_t tern_hs12_server_rows =
-    sizeof(tern_hs12_server_table) / sizeof(tern_hs12_server_table[0]);
+const struct tern_hs12_machine tern_hs12_server = {
+    rows, sizeof(rows) / sizeof(rows[0]), TERN_HS12_S_WAIT_CLIENT_HELLO, 0, NULL,
+};

@@ -489,9 +489,9 @@ static void mutate_lengths(struct scenario *s)
  * the real datagram must complete the handshake. */
 static int acceptable_near(int receiver_is_client, uint8_t orig, uint8_t type)
 {
-    const struct tern_hs12_row *table =
-        receiver_is_client ? tern_hs12_client_table : tern_hs12_server_table;
-    size_t n = receiver_is_client ? tern_hs12_client_rows : tern_hs12_server_rows;
+    const struct tern_hs12_machine *m = receiver_is_client ? &tern_hs12_client : &tern_hs12_server;
+    const struct tern_hs12_row *table = m->rows;
+    size_t n = m->n_rows;
     for (size_t i = 0; i < n; i++) {
         if (table[i].msg != orig) {
             continue;
