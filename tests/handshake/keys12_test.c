@@ -3,8 +3,9 @@
  * No expected value below was produced by tern. The sources:
  *
  * [NIST] NIST CAVP, component test vectors for the SP 800-135 TLS KDF
- *   (800-135testvectors/tls.zip, file tls.txt), sections "[TLS 1.2,
- *   SHA-256]" and "[TLS 1.2, SHA-384]", COUNT = 0 of each: master_secret
+ *   (CAVS 12.0, csrc.nist.gov, .../components/800-135testvectors/tls.zip,
+ *   file tls.rsp), sections "[TLS 1.2, SHA-256]" and "[TLS 1.2,
+ *   SHA-384]", COUNT = 0 of each: master_secret
  *   from pre_master_secret, clientHello_random and serverHello_random, and
  *   a 1024-bit key_block from master_secret, server_random and
  *   client_random. The same values are in OpenSSL's
@@ -34,7 +35,8 @@
  *   written there from RFC 5246 section 5 on Python's hmac, and the same
  *   bytes from `openssl kdf -kdfopt digest:SHA256 ... TLS1-PRF` given the
  *   exporter's seed built by hand. That PRF reproduces every [OSSL] master
- *   secret, Finished and exported value, which is what makes it a source.
+ *   secret, Finished and exported value (the capture checks each and
+ *   prints python_prf_agrees), which is what makes it a source.
  *
  * The PRF itself is tested directly in tests/crypto/kdf_test.c with the
  * P_SHA256 and P_SHA384 vectors posted to the IETF TLS working group
@@ -74,7 +76,7 @@ struct nist_vec {
     const char *key_block; /* 128 bytes */
 };
 
-/* [NIST] tls.txt, [TLS 1.2, SHA-256], COUNT = 0. */
+/* [NIST] tls.rsp, [TLS 1.2, SHA-256], COUNT = 0. */
 static const struct nist_vec g_nist_sha256 = {
     TERN_HASH_SHA256,
     "f8938ecc9edebc5030c0c6a441e213cd24e6f770a50dda07876f8d55da062bcadb386b411fd4fe4313a604fce6c17f"
@@ -91,7 +93,7 @@ static const struct nist_vec g_nist_sha256 = {
     "1ad6f68b43495b10a683755ea2b858d70ccac7ec8b053c6bd41ca299d4e51928",
 };
 
-/* [NIST] tls.txt, [TLS 1.2, SHA-384], COUNT = 0. */
+/* [NIST] tls.rsp, [TLS 1.2, SHA-384], COUNT = 0. */
 static const struct nist_vec g_nist_sha384 = {
     TERN_HASH_SHA384,
     "a5e2642633f5b8c81ad3fe0c2fe3a8e5ef806b06121dd10df4bb0fe857bfdcf522558e05d2682c9a80c741a3aab171"

@@ -133,7 +133,8 @@ def capture(cipher, legacy):
     print("psk", PSK)
     print("client_random", line[1])
     print("master_secret", line[2])
-    print("exporter", LABEL, EXPORT_LEN, re.search(r"Keying material: ([0-9A-F]+)", out).group(1).lower())
+    exported = re.search(r"Keying material: ([0-9A-F]+)", out).group(1)
+    print("exporter", LABEL, EXPORT_LEN, exported.lower())
 
     data = open(raw, "rb").read()
     dgrams = []
@@ -168,7 +169,31 @@ def capture(cipher, legacy):
     for direction, _, body in fins:
         print("finished", "C" if direction == ">>>" else "S", bytes(body).hex())
     client_fin = [bytes(b) for dr, _, b in fins if dr == ">>>"][0]
+    server_fin = [bytes(b) for dr, _, b in fins if dr == "<<<"][0]
     print("server_finished_hash", md(b"".join(transcript) + client_fin).hexdigest())
+
+    # The PRF below agrees with OpenSSL on every value: the master secret
+    # (RFC 7627 section 4 or RFC 5246 section 8.1, from the premaster
+    # secret of RFC 4279 section 2), both Finished (RFC 5246 section
+    # 7.4.9) and the exported bytes (RFC 5705 section 4).
+    psk = bytes.fromhex(PSK)
+    n = len(psk).to_bytes(2, "big")
+    pms = n + bytes(len(psk)) + n + psk
+    cr = bytes.fromhex(line[1])
+    sr = [m for m in transcript if m[0] == 2][0][14:46]
+    session_hash = md(b"".join(transcript)).digest()
+    if legacy:
+        master = prf(md, pms, b"master secret", cr + sr, 48)
+    else:
+        master = prf(md, pms, b"extended master secret", session_hash, 48)
+    agree = [
+        master.hex() == line[2],
+        prf(md, master, b"client finished", session_hash, 12) == client_fin[12:],
+        prf(md, master, b"server finished",
+            md(b"".join(transcript) + client_fin).digest(), 12) == server_fin[12:],
+        prf(md, master, LABEL.encode(), cr + sr, EXPORT_LEN).hex() == exported.lower(),
+    ]
+    print("python_prf_agrees", "yes" if all(agree) else "NO %s" % agree)
 
 
 def exporter(master, cr, sr):
