@@ -413,6 +413,9 @@ int tern_hs12_send_msg(struct tern_hs12 *hs, uint8_t type,
     return TERN_OK;
 }
 
+/* Every key the configuration takes must fit the premaster secret. */
+_Static_assert(TERN_PSK_MAX >= TERN_PSK_KEY_MAX_LEN, "PSK limits disagree");
+
 int tern_hs12_premaster(struct tern_hs12 *hs, uint8_t out[TERN_PREMASTER_MAX], size_t *len)
 {
     if (hs->suite->kx == TERN_KX_PSK) {

@@ -10,8 +10,11 @@
 #define TERN_MASTER_SECRET_LEN 48
 #define TERN_VERIFY_DATA_LEN   12
 #define TERN_PSK_MAX           64
-/* other_secret (at most a P-384 shared secret) + PSK + two length fields */
-#define TERN_PREMASTER_MAX (2 + 48 + 2 + TERN_PSK_MAX)
+/* other_secret + PSK + two length fields (RFC 4279 section 2). The longest
+ * other_secret is plain PSK's N zeros, as long as the key (up to 64 bytes);
+ * an ECDHE shared secret is at most 48 (P-384). */
+#define TERN_OTHER_SECRET_MAX (TERN_PSK_MAX > 48 ? TERN_PSK_MAX : 48)
+#define TERN_PREMASTER_MAX    (2 + TERN_OTHER_SECRET_MAX + 2 + TERN_PSK_MAX)
 
 /* Builds the premaster secret of a PSK suite:
  *   struct { opaque other_secret<0..2^16-1>; opaque psk<0..2^16-1>; }

@@ -136,15 +136,18 @@ static int add_record(struct tern_flight *f, const struct tern_flight_msg *m,
         return 1;
     }
     size_t overhead = prefix + TERN_HS_HEADER_LEN + suffix;
-    if (room <= overhead) {
+    size_t left = m->len - f->cur_off;
+    /* An empty message (ServerHelloDone) needs only the overhead; any other
+     * at least one byte of its body. */
+    if (room < overhead || (room == overhead && left > 0)) {
         return 0;
     }
-    size_t left = m->len - f->cur_off;
     size_t frag = room - overhead < left ? room - overhead : left;
     /* Start a new datagram rather than send a sliver, unless the sliver
      * ends the message (or the datagram is empty and a sliver is all that
      * fits). */
-    if (frag < left && frag<MIN_FRAGMENT && * used> 0) {
+    int sliver = frag < left && frag < MIN_FRAGMENT;
+    if (sliver && *used > 0) {
         return 0;
     }
     struct tern_writer w;

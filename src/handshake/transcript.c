@@ -53,7 +53,8 @@ int tern_transcript_keep(struct tern_transcript *t)
     return TERN_OK;
 }
 
-static int keep(struct tern_transcript *t, const uint8_t *p, size_t n)
+/* Makes room for n more kept bytes (nothing when not keeping). */
+static int make_room(struct tern_transcript *t, size_t n)
 {
     if (t->bytes == NULL) {
         return TERN_OK;
@@ -69,22 +70,31 @@ static int keep(struct tern_transcript *t, const uint8_t *p, size_t n)
         t->bytes = grown;
         t->cap = cap;
     }
-    memcpy(t->bytes + t->len, p, n);
-    t->len += n;
     return TERN_OK;
+}
+
+static void keep(struct tern_transcript *t, const uint8_t *p, size_t n)
+{
+    if (t->bytes != NULL && n > 0) {
+        memcpy(t->bytes + t->len, p, n);
+        t->len += n;
+    }
 }
 
 int tern_transcript_add(struct tern_transcript *t, uint8_t type, uint16_t seq, const uint8_t *body,
                         size_t len)
 {
+    TERN_ENSURE(body != NULL || len == 0, TERN_ERR_ARG);
+    /* The header's length field has 24 bits (RFC 6347 section 4.2.2). */
+    TERN_ENSURE(len < ((size_t)1 << 24), TERN_ERR_DECODE);
     uint8_t hdr[TERN_HS_HEADER_LEN];
     struct tern_writer w;
     tern_w_init(&w, hdr, sizeof(hdr));
     struct tern_hs_header h = {type, (uint32_t)len, seq, 0, (uint32_t)len};
     tern_hs_header_write(&w, &h);
     TERN_TRY(tern_w_finish(&w));
-    TERN_TRY(keep(t, hdr, sizeof(hdr)));
-    TERN_TRY(keep(t, body, len));
+    /* All room first, so that a refusal changes nothing. */
+    TERN_TRY(make_room(t, sizeof(hdr) + len));
     struct tern_hash *hs[2] = {&t->sha256, &t->sha384};
     for (size_t i = 0; i < 2; i++) {
         if (hs[i]->ctx == NULL) {
@@ -93,6 +103,8 @@ int tern_transcript_add(struct tern_transcript *t, uint8_t type, uint16_t seq, c
         TERN_TRY(tern_hash_update(hs[i], hdr, sizeof(hdr)));
         TERN_TRY(tern_hash_update(hs[i], body, len));
     }
+    keep(t, hdr, sizeof(hdr));
+    keep(t, body, len);
     return TERN_OK;
 }
 

@@ -34,7 +34,11 @@ int tern_transcript_init(struct tern_transcript *t);
 /* Frees both hashes. Safe on a zeroed struct. */
 void tern_transcript_clear(struct tern_transcript *t);
 
-/* Hashes one whole handshake message. Errors: TERN_ERR_CRYPTO, TERN_ERR_STATE. */
+/* Hashes one whole handshake message (and keeps its bytes when keeping).
+ * Errors: TERN_ERR_ARG (body NULL with a length), TERN_ERR_DECODE (body of
+ * 2^24 bytes or more), TERN_ERR_HANDSHAKE_FAILURE (more than 128 KiB kept),
+ * TERN_ERR_NOMEM; on these nothing changes. TERN_ERR_CRYPTO (a hash
+ * failed) leaves the transcript unusable. */
 int tern_transcript_add(struct tern_transcript *t, uint8_t type, uint16_t seq, const uint8_t *body,
                         size_t len);
 

@@ -188,6 +188,38 @@ static void small_mtu_fragments(void)
     pair_free(&p);
 }
 
+/* The largest key tern_config_set_psk() takes (TERN_PSK_KEY_MAX_LEN) works
+ * with both PSK key exchanges: plain PSK's premaster secret is the longest
+ * (RFC 4279 section 2: N zeros and the N-byte key, each with a length). */
+static void largest_psk(void)
+{
+    static const uint16_t suites[] = {0xc0a8, 0xccac};
+    uint8_t key[TERN_PSK_KEY_MAX_LEN];
+    for (size_t i = 0; i < sizeof(key); i++) {
+        key[i] = (uint8_t)(0x90 + i);
+    }
+    for (size_t k = 0; k < sizeof(suites) / sizeof(suites[0]); k++) {
+        struct tern_config *cc = make_cfg(TERN_ROLE_CLIENT, suites[k], 0);
+        struct tern_config *sc = make_cfg(TERN_ROLE_SERVER, suites[k], 0);
+        CHECK_INT(tern_config_set_psk(cc, g_id, sizeof(g_id) - 1, key, sizeof(key)), TERN_OK);
+        CHECK_INT(tern_config_set_psk(sc, g_id, sizeof(g_id) - 1, key, sizeof(key)), TERN_OK);
+        struct pair p;
+        CHECK_INT(pair_init(&p, cc, sc, 1), TERN_OK);
+        tern_config_free(cc);
+        tern_config_free(sc);
+        int ok = pair_handshake(&p, 100);
+        if (!ok) {
+            fprintf(stderr, "  suite %04x: client %s, server %s\n", suites[k],
+                    tern_strerror(tern_conn_error(p.client)),
+                    tern_strerror(tern_conn_error(p.server)));
+        }
+        CHECK(ok);
+        CHECK_INT(pair_send(&p, 1, "ping", 4), TERN_OK);
+        CHECK_INT(p.server_got_len, 4);
+        pair_free(&p);
+    }
+}
+
 /* The server name is fixed once the handshake starts, and a write that
  * would exceed the MTU or 2^14 bytes is refused. */
 static void limits_and_names(void)
@@ -213,6 +245,6 @@ static void limits_and_names(void)
     pair_free(&p);
 }
 
-TEST_MAIN(T(psk_callbacks_and_hint), T(small_mtu_fragments), T(limits_and_names),
+TEST_MAIN(T(psk_callbacks_and_hint), T(largest_psk), T(small_mtu_fragments), T(limits_and_names),
           T(psk_aes128_ccm8), T(psk_aes128_ccm), T(psk_aes128_gcm), T(psk_aes256_gcm),
           T(ecdhe_psk_chacha20), T(ecdhe_psk_aes128_gcm))

@@ -1,4 +1,4 @@
-/* Known-answer tests for the DTLS 1.2 key schedule (src/handshake/keys12.h).
+/* Known-answer tests for the DTLS 1.2 key schedule (src/dtls12/keys12.h).
  *
  * No expected value below was produced by tern. The sources:
  *
@@ -605,6 +605,26 @@ static void psk_premaster_plain_one_byte(void)
     CHECK_MEM(got, want, sizeof(want));
 }
 
+/* RFC 4279 section 2 for the largest PSK tern takes: uint16 64, 64 zero
+ * bytes, uint16 64, the key: 132 bytes. */
+static void psk_premaster_plain_largest(void)
+{
+    uint8_t psk[TERN_PSK_MAX];
+    uint8_t want[2 + TERN_PSK_MAX + 2 + TERN_PSK_MAX];
+    memset(want, 0, sizeof(want));
+    want[1] = TERN_PSK_MAX;
+    want[2 + TERN_PSK_MAX + 1] = TERN_PSK_MAX;
+    for (size_t i = 0; i < sizeof(psk); i++) {
+        psk[i] = (uint8_t)(0xc0 ^ i);
+        want[2 + TERN_PSK_MAX + 2 + i] = psk[i];
+    }
+    uint8_t got[TERN_PREMASTER_MAX];
+    size_t got_len = 0;
+    CHECK_INT(tern_psk_premaster(NULL, 0, psk, sizeof(psk), got, &got_len), TERN_OK);
+    CHECK_INT(got_len, 132);
+    CHECK_MEM(got, want, sizeof(want));
+}
+
 /* Refused inputs leave the outputs alone. */
 static void psk_premaster_refused(void)
 {
@@ -706,5 +726,5 @@ TEST_MAIN(T(nist_sha256_master_secret), T(nist_sha384_master_secret), T(nist_sha
           T(ossl_legacy_sha256_keys_open_records), T(py_ems_sha256_exporter_context),
           T(py_ems_sha384_exporter_context), T(py_ems_sha256_exporter_empty_context),
           T(psk_premaster_ecdhe), T(psk_premaster_ecdhe_largest), T(psk_premaster_plain_one_byte),
-          T(psk_premaster_refused), T(keys_derive_refused), T(master_and_finished_refused),
-          T(export_refused))
+          T(psk_premaster_plain_largest), T(psk_premaster_refused), T(keys_derive_refused),
+          T(master_and_finished_refused), T(export_refused))

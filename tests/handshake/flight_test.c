@@ -508,6 +508,28 @@ static void mtu_too_small(void)
     link_clear(&l);
 }
 
+/* An empty message needs only the record and handshake headers: in
+ * epoch 0, 13 + 12 = 25 bytes are exactly enough for a ServerHelloDone. */
+static void empty_message_exact_fit(void)
+{
+    struct link l;
+    link_init(&l, 0);
+    struct tern_flight f;
+    CHECK_INT(tern_flight_init(&f, CAP), TERN_OK);
+    add_msg(&f, TERN_HS_SERVER_HELLO_DONE, 0, 4, NULL, 0);
+    tern_flight_schedule(&f);
+    uint8_t out[DGRAM];
+    CHECK_INT(tern_flight_emit(&f, &l.sink, out, sizeof(out), 24), TERN_ERR_BUFFER);
+    ptrdiff_t len = tern_flight_emit(&f, &l.sink, out, sizeof(out), 25);
+    CHECK_INT(len, 25);
+    struct seen seen[2];
+    CHECK_INT(receive(&l, out, (size_t)(len > 0 ? len : 0), seen, 2), 1);
+    CHECK_INT(seen[0].h.type, TERN_HS_SERVER_HELLO_DONE);
+    CHECK_INT(seen[0].h.length, 0);
+    tern_flight_clear(&f);
+    link_clear(&l);
+}
+
 /* Not scheduled, or nothing in it: nothing to emit. */
 static void nothing_to_emit(void)
 {
@@ -682,5 +704,6 @@ static void final_flight_refused(void)
 
 TEST_MAIN(T(several_records_one_datagram), T(fragments_fill_the_mtu), T(no_slivers),
           T(ccs_in_its_epoch), T(ccs_alone_in_a_small_mtu), T(retransmission_fresh_record_numbers),
-          T(reschedule_mid_flight), T(mtu_too_small), T(nothing_to_emit), T(open_close_rules),
-          T(message_limit), T(grow_keeps_messages), T(final_flight), T(final_flight_refused))
+          T(reschedule_mid_flight), T(mtu_too_small), T(empty_message_exact_fit),
+          T(nothing_to_emit), T(open_close_rules), T(message_limit), T(grow_keeps_messages),
+          T(final_flight), T(final_flight_refused))

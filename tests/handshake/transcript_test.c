@@ -362,7 +362,11 @@ static void keep_cap(void)
     CHECK_INT(tern_transcript_keep(&t), TERN_OK);
     CHECK_INT(tern_transcript_add(&t, TERN_HS_CERTIFICATE, 0, big, BIG),
               TERN_ERR_HANDSHAKE_FAILURE);
-    CHECK_INT(tern_transcript_add(&t, TERN_HS_SERVER_HELLO_DONE, 1, g_empty, 0), TERN_OK);
+    CHECK_INT(t.len, 0); /* nothing of the refused message kept */
+    CHECK_INT(tern_transcript_add(&t, TERN_HS_SERVER_HELLO_DONE, 1, NULL, 0), TERN_OK);
+    CHECK_INT(tern_transcript_add(&t, TERN_HS_FINISHED, 2, NULL, 12), TERN_ERR_ARG);
+    CHECK_INT(t.len, sizeof(layout));
+    CHECK_MEM(t.bytes, layout, sizeof(layout));
     CHECK_INT(tern_transcript_choose(&t, TERN_HASH_SHA256), TERN_OK);
     check_hash_bytes(&t, TERN_HASH_SHA256, layout, sizeof(layout));
     tern_transcript_clear(&t);
