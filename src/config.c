@@ -241,8 +241,8 @@ int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
 int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg)
 {
     MUTABLE(cfg);
-    cfg->keylog = fn;
-    cfg->keylog_arg = arg;
+    cfg->hs.keylog = fn;
+    cfg->hs.keylog_arg = arg;
     return TERN_OK;
 }
 

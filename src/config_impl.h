@@ -19,8 +19,6 @@ struct tern_config {
     uint32_t timer_max_ms;
     unsigned max_retransmits;
     uint8_t cookie_mode; /* enum tern_cookie_mode */
-    tern_keylog_fn keylog;
-    void *keylog_arg;
 };
 
 /* Takes a reference for a connection and freezes the configuration; safe

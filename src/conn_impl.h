@@ -1,6 +1,7 @@
 /* The layout of struct tern_conn, shared by the files that implement the
  * public connection API: conn.c (life cycle, receive and pull loop, timers,
- * closing) and conn_query.c (what a connection reports). */
+ * closing) and conn_query.c (what a connection reports). Nothing here is
+ * of one version but the union that holds each version's state. */
 #ifndef TERN_CONN_IMPL_H
 #define TERN_CONN_IMPL_H
 
@@ -9,37 +10,30 @@
 
 #include <tern/conn.h>
 
-#include "handshake/flight.h"
-#include "dtls12/hs12.h"
-#include "record/rec12.h"
+#include "dtls12/conn12.h"
+#include "handshake/session.h"
+#include "handshake/version_ops.h"
 
 /* Largest single datagram kept for sending once (an alert under any suite). */
 #define TERN_CONN_ONCE_MAX 48
 
 struct tern_conn {
     struct tern_config *cfg;
-    uint8_t state; /* enum tern_state */
+    const struct tern_version_ops *ops; /* the version's record layer and handshake */
+    uint8_t state;                      /* enum tern_state */
     int error;
     int alert_sent;
     int alert_received;
     unsigned warnings_in_row;
     size_t mtu;
-    struct tern_rec12 rl;
-    struct tern_session12 sess;
-    struct tern_hs12 *hs; /* handshake-only state, NULL once it is over */
+    struct tern_session sess; /* what the handshake established */
     /* retransmission timer (RFC 6347 section 4.2.4) */
     uint64_t deadline;
     uint32_t timeout_ms;
     unsigned retransmits;
     uint64_t last_flight_ns; /* when our flight was first sent, or sent to answer a repeat */
     uint64_t auth_drops_before;
-    /* Server, established: its last flight, resent when the client repeats
-     * its Finished, until the client's first data shows it arrived. */
-    struct tern_flight_final final;
-    uint16_t final_peer_seq; /* message_seq of the client's Finished */
-    uint8_t final_active;    /* still answering repeats */
-    uint8_t final_pending;   /* to be sent (first time or again) */
-    uint8_t completed;       /* the handshake completed: what it negotiated is reportable */
+    uint8_t completed; /* the handshake completed: what it negotiated is reportable */
     /* Calls from the connection's own callbacks (conn.h): busy while a
      * call that may run one is under way; what a callback asked for that
      * cannot happen under its feet is deferred until that call returns. */
@@ -52,6 +46,10 @@ struct tern_conn {
     struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
     uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
     size_t ca_names_len;
+    /* The version's own state, used through ops (no allocation of its own). */
+    union {
+        struct tern_dtls12 d12;
+    } v;
 };
 
 /* What a callback asked for, carried out when the call that ran it returns. */

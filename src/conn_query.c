@@ -94,10 +94,7 @@ static int conn_export(const struct tern_conn *c, const char *label, const uint8
     TERN_ENSURE(context != NULL || context_len == 0, TERN_ERR_ARG);
     TERN_ENSURE(!label_reserved(label), TERN_ERR_ARG);
     TERN_ENSURE(c->state == TERN_STATE_ESTABLISHED, TERN_ERR_STATE);
-    const struct tern_suite *s = tern_suite_by_id(c->sess.suite);
-    TERN_ENSURE(s != NULL, TERN_ERR_STATE);
-    return tern_export12(s->prf_hash, c->sess.master, c->sess.client_random, c->sess.server_random,
-                         label, context, context_len, context != NULL, out, out_len);
+    return c->ops->export(&c->sess, label, context, context_len, out, out_len);
 }
 
 int tern_conn_export(const struct tern_conn *c, const char *label, const uint8_t *context,
@@ -130,8 +127,8 @@ const uint8_t *tern_conn_peer_certificate(const struct tern_conn *c, size_t i, s
     if (c == NULL) {
         return NULL;
     }
-    const struct tern_x509_chain *chain = c->hs != NULL ? c->hs->peer_chain : c->peer_chain;
-    if (chain == NULL && c->peer_chain != NULL) {
+    const struct tern_x509_chain *chain = c->ops->peer_chain(&c->v);
+    if (chain == NULL) {
         chain = c->peer_chain;
     }
     return chain == NULL ? NULL : tern_x509_chain_der(chain, i, out);
@@ -145,9 +142,8 @@ const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t
     if (c == NULL) {
         return NULL;
     }
-    int asking = c->hs != NULL && c->hs->is_client;
-    const uint8_t *names = asking ? c->hs->cl.ca_names : NULL;
-    size_t names_len = names != NULL ? c->hs->cl.ca_names_len : 0;
+    size_t names_len = 0;
+    const uint8_t *names = c->ops->ca_names(&c->v, &names_len);
     if (names == NULL) {
         names = c->ca_names;
         names_len = c->ca_names_len;
@@ -175,7 +171,7 @@ uint64_t tern_conn_dropped(const struct tern_conn *c)
     }
     uint64_t t = 0;
     for (size_t i = 0; i < TERN_DROP_REASONS; i++) {
-        t += c->rl.drops[i];
+        t += c->ops->drop_counts(&c->v)[i];
     }
     return t;
 }
@@ -185,5 +181,5 @@ uint64_t tern_conn_dropped_by(const struct tern_conn *c, enum tern_drop_reason w
     if (c == NULL || (unsigned)why >= TERN_DROP_REASONS) {
         return 0;
     }
-    return c->rl.drops[why];
+    return c->ops->drop_counts(&c->v)[why];
 }

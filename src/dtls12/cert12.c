@@ -258,6 +258,9 @@ int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct ter
     TERN_TRY(join(parts, lens, n, &msg, &msg_len));
     int rc = tern_sig_verify(hs->peer_key, scheme, msg, msg_len, signature.p, signature.len);
     tern_free(msg);
+    if (rc == TERN_OK) {
+        hs->peer_scheme = scheme;
+    }
     return rc;
 }
 
@@ -296,7 +299,7 @@ static int ignored(const struct tern_hs12 *hs, const struct tern_verify_error *e
 /* The first problem not ignored by the application, or NULL. */
 static const struct tern_verify_error *first_open(const struct tern_hs12 *hs)
 {
-    const struct tern_session12 *s = hs->sess;
+    const struct tern_session *s = hs->sess;
     for (size_t i = 0; i < s->n_verify_errs; i++) {
         if (!ignored(hs, &s->verify_errs[i])) {
             return &s->verify_errs[i];
@@ -308,7 +311,7 @@ static const struct tern_verify_error *first_open(const struct tern_hs12 *hs)
 /* Whether verification found more problems than the list holds: then the
  * last place says so, and no decision of the application accepts the chain
  * (include/tern/verify.h), since what was left out was never shown. */
-static int past_list(const struct tern_session12 *s)
+static int past_list(const struct tern_session *s)
 {
     return s->n_verify_errs > 0 &&
            s->verify_errs[s->n_verify_errs - 1].reason == TERN_VERIFY_TOO_MANY_PROBLEMS;
@@ -328,7 +331,7 @@ int tern_hs12_verify_decided(struct tern_hs12 *hs)
 static int decide(struct tern_hs12 *hs)
 {
     const struct tern_hs_params *cfg = hs->params;
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     if (s->n_verify_errs == 0 || (cfg->flags & TERN_FLAG_INSECURE_NO_VERIFY) != 0) {
         return TERN_OK;
     }
@@ -371,7 +374,7 @@ static int verify_chain(struct tern_hs12 *hs)
         }
     }
     size_t n = 0;
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     int rc = tern_x509_verify(trust, hs->peer_chain, &check, s->verify_errs,
                               TERN_HS12_MAX_VERIFY_ERRORS, &n);
     tern_trust_free(empty);
@@ -386,7 +389,7 @@ static int verify_chain(struct tern_hs12 *hs)
 static int no_certificate(struct tern_hs12 *hs)
 {
     if (hs->is_client || hs->params->client_auth == TERN_CLIENT_AUTH_REQUIRE) {
-        struct tern_session12 *s = hs->sess;
+        struct tern_session *s = hs->sess;
         s->verify_errs[0] = (struct tern_verify_error){TERN_VERIFY_NO_CERTIFICATE, -1};
         s->n_verify_errs = 1;
         return TERN_ERR_NO_CERTIFICATE;
@@ -400,7 +403,7 @@ static int take_raw_public_key(struct tern_hs12 *hs, struct tern_reader body)
     struct tern_reader spki;
     TERN_TRY(tern_r_vec24(&body, &spki));
     TERN_TRY(tern_r_end(&body));
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     if (spki.len == 0) {
         return no_certificate(hs);
     }

@@ -80,7 +80,7 @@ static void add_ext(struct tern_hs12 *hs, struct tern_writer *w, uint16_t type,
 
 static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     tern_w_u16(w, TERN_DTLS12_VERSION);
     tern_w_bytes(w, s->client_random, sizeof(s->client_random));
     tern_w_u8(w, 0); /* session_id: no resumption yet */
@@ -383,7 +383,7 @@ static int build_cert_verify(struct tern_hs12 *hs, struct tern_writer *w)
 
 static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
 {
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     if (!tern_kx_uses_psk(hs->suite->kx)) {
         /* RFC 8422 section 5.7: ClientECDiffieHellmanPublic. */
         struct tern_w_mark m = tern_w_open8(w);
@@ -401,7 +401,7 @@ static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)
 
 static int send_final_flight(struct tern_hs12 *hs)
 {
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     if (tern_kx_uses_psk(hs->suite->kx)) {
         size_t id_len = 0;
         TERN_TRY(choose_psk(hs, s->psk_identity, &id_len));

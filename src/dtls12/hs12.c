@@ -23,7 +23,7 @@
 
 int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs12_machine *machine,
                    const struct tern_hs_params *cfg, struct tern_rec12 *rl,
-                   struct tern_session12 *sess)
+                   struct tern_session *sess)
 {
     memset(hs, 0, sizeof(*hs));
     hs->machine = machine;
@@ -440,7 +440,7 @@ int tern_hs12_premaster(struct tern_hs12 *hs, uint8_t out[TERN_PREMASTER_MAX], s
 
 int tern_hs12_derive(struct tern_hs12 *hs, uint8_t *premaster, size_t premaster_len)
 {
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     int hash = hs->suite->prf_hash;
     int rc;
     if (s->ems) {

@@ -5,7 +5,7 @@
  * each handshake record and ChangeCipherSpec to tern_hs12_on_record() and
  * reads back what happened through the fields marked "out". Everything here
  * is handshake-only: allocated at the start and freed when the handshake
- * ends, except struct tern_session12, the established state, which the
+ * ends, except struct tern_session, the established state, which the
  * connection owns and keeps. */
 #ifndef TERN_HANDSHAKE_HS12_H
 #define TERN_HANDSHAKE_HS12_H
@@ -20,6 +20,7 @@
 #include "handshake/flight.h"
 #include "dtls12/keys12.h"
 #include "handshake/reasm.h"
+#include "handshake/session.h"
 #include "handshake/suites.h"
 #include "handshake/transcript.h"
 #include "record/rec12.h"
@@ -28,25 +29,8 @@
  * it is a record of its own, but it is part of a flight). */
 #define TERN_MSG_CCS 0x100
 
-#define TERN_HS12_MAX_VERIFY_ERRORS 8
+#define TERN_HS12_MAX_VERIFY_ERRORS TERN_SESSION_MAX_VERIFY_ERRORS
 #define TERN_HS12_MAX_SCHEMES       24
-
-/* The established state of a DTLS 1.2 connection: one plain struct, so it
- * can later be exported and imported. */
-struct tern_session12 {
-    uint16_t version;
-    uint16_t suite;
-    uint8_t ems; /* extended master secret used */
-    uint8_t master[TERN_MASTER_SECRET_LEN];
-    uint8_t client_random[32];
-    uint8_t server_random[32];
-    uint8_t psk_identity[TERN_PSK_IDENTITY_MAX_LEN];
-    uint16_t psk_identity_len;
-    uint16_t peer_record_limit; /* largest plaintext the peer accepts */
-    /* what verifying the peer's certificate found (readable afterwards) */
-    struct tern_verify_error verify_errs[TERN_HS12_MAX_VERIFY_ERRORS];
-    uint8_t n_verify_errs;
-};
 
 enum tern_hs12_state {
     /* client */
@@ -108,9 +92,9 @@ struct tern_hs12 {
     /* borrowed */
     const struct tern_hs12_machine *machine; /* this role's table */
     const struct tern_hs_params *params;
-    struct tern_rec12 *rl;       /* from the connection */
-    struct tern_session12 *sess; /* from the connection */
-    void *owner;                 /* the connection, for the verify callback */
+    struct tern_rec12 *rl;     /* from the connection */
+    struct tern_session *sess; /* from the connection */
+    void *owner;               /* the connection, for the verify callback */
     const struct tern_suite *suite;
     /* owned */
     struct tern_reasm reasm;
@@ -133,12 +117,13 @@ struct tern_hs12 {
      * previous flight) means our flight was lost; a repeat of a newer one
      * is just a duplicate (RFC 6347 section 4.2.4). */
     uint32_t peer_flight_seq;
-    uint32_t last_len;   /* length of the last message taken from the peer */
-    uint32_t repeat_len; /* ... and of the one a repeat of its previous flight ends with */
-    int cred;            /* our certificate credential in use, -1 none */
-    uint16_t send_seq;   /* message_seq of our next message */
-    uint16_t group;      /* ECDHE group chosen */
-    uint16_t scheme;     /* our signature scheme */
+    uint32_t last_len;    /* length of the last message taken from the peer */
+    uint32_t repeat_len;  /* ... and of the one a repeat of its previous flight ends with */
+    int cred;             /* our certificate credential in use, -1 none */
+    uint16_t send_seq;    /* message_seq of our next message */
+    uint16_t group;       /* ECDHE group chosen */
+    uint16_t scheme;      /* our signature scheme */
+    uint16_t peer_scheme; /* the scheme of the peer's signature that verified */
     uint16_t peer_schemes[TERN_HS12_MAX_SCHEMES]; /* schemes the peer accepts */
     uint8_t is_client;
     uint8_t state; /* enum tern_hs12_state */
@@ -167,7 +152,7 @@ struct tern_hs12 {
  * Errors: TERN_ERR_NOMEM, TERN_ERR_CRYPTO. */
 int tern_hs12_init(struct tern_hs12 *hs, const struct tern_hs12_machine *machine,
                    const struct tern_hs_params *cfg, struct tern_rec12 *rl,
-                   struct tern_session12 *sess);
+                   struct tern_session *sess);
 
 /* Frees everything and wipes secrets. Safe on a zeroed struct. */
 void tern_hs12_clear(struct tern_hs12 *hs);

@@ -196,7 +196,7 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
             TERN_TRY(tern_transcript_keep(&hs->transcript));
         }
     }
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     s->version = TERN_DTLS12_VERSION;
     s->suite = hs->suite->id;
     memcpy(s->client_random, ch.random, 32);
@@ -363,7 +363,7 @@ static int process_key_exchange(struct tern_hs12 *hs, struct tern_reader body, u
     struct tern_cke_psk cke;
     TERN_TRY(tern_cke_psk_parse(body, hs->suite->kx == TERN_KX_ECDHE_PSK, &cke));
     TERN_TRY(find_psk(hs, cke.identity));
-    struct tern_session12 *s = hs->sess;
+    struct tern_session *s = hs->sess;
     memcpy(s->psk_identity, cke.identity.p, cke.identity.len);
     s->psk_identity_len = (uint16_t)cke.identity.len;
     if (hs->suite->kx == TERN_KX_ECDHE_PSK) {

@@ -81,6 +81,8 @@ struct tern_hs_params {
     void *psk_server_arg;
     tern_verify_fn verify_cb;
     void *verify_arg;
+    tern_keylog_fn keylog; /* the handshake writes its secrets' lines */
+    void *keylog_arg;
     struct tern_rng rng;
     struct tern_credentials creds;
 };

@@ -563,9 +563,9 @@ static int all_zero(const void *p, size_t n)
 static void expect_wiped(const struct tern_conn *c)
 {
     CHECK(all_zero(c->sess.master, sizeof(c->sess.master)));
-    CHECK(all_zero(&c->rl.rx, sizeof(c->rl.rx)));
-    CHECK(all_zero(&c->rl.tx, sizeof(c->rl.tx)));
-    CHECK(c->hs == NULL);
+    CHECK(all_zero(&c->v.d12.rl.rx, sizeof(c->v.d12.rl.rx)));
+    CHECK(all_zero(&c->v.d12.rl.tx, sizeof(c->v.d12.rl.tx)));
+    CHECK(c->v.d12.hs == NULL);
 }
 
 void adv_keys_wiped_on_close(void);

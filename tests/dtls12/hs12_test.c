@@ -38,7 +38,7 @@ static int offer(struct tern_config *cfg, uint8_t state, uint8_t shape, uint16_t
                  uint16_t suite, int authenticated, uint32_t *unexpected)
 {
     struct tern_rec12 rl;
-    struct tern_session12 sess;
+    struct tern_session sess;
     struct tern_hs12 hs;
     tern_rec12_init(&rl, TERN_DTLS12_VERSION);
     memset(&sess, 0, sizeof(sess));
