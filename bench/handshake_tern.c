@@ -151,7 +151,7 @@ static int tn_move(struct tn_state *st, struct tern_conn *from, struct tern_conn
     uint64_t t0 = to_client ? srv_begin(st) : 0;
     while (n < TERN_QUEUE) {
         ptrdiff_t len = tern_conn_pull(from, NOW_NS, st->q[n], HS_DGRAM);
-        if (len == TERN_ERR_WANT_MORE) {
+        if (len == TERN_ERR_NOTHING_TO_SEND) {
             break;
         }
         if (len < 0) {

@@ -3,7 +3,7 @@
  * divided by the scale (tern_config_set_timers). tern takes the time as an
  * argument of every call, so it runs on the driver's virtual clock as
  * well as on the monotonic one; on the virtual clock its random generator
- * is seeded too (tern_config_set_random), which makes that run the same
+ * is seeded too (tern_config_set_random_callback), which makes that run the same
  * on every machine. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +66,7 @@ static void *lt_setup(const struct hs_suite *s, const struct ls_params *p)
                                     LS_RFC_MAX_MS / p->scale,
                                     TERN_DEFAULT_MAX_RETRANSMITS) == TERN_OK;
         if (ok && p->virtual_clock) {
-            ok = tern_config_set_random(st->cfg[side], seeded_random, &st->rng) == TERN_OK;
+            ok = tern_config_set_random_callback(st->cfg[side], seeded_random, &st->rng) == TERN_OK;
         }
     }
     if (!ok) {
@@ -82,7 +82,7 @@ static int flush(struct lt_pair *p, int side, uint64_t now)
 {
     for (;;) {
         ptrdiff_t n = tern_conn_pull(p->conn[side], now, p->buf, sizeof(p->buf));
-        if (n == TERN_ERR_WANT_MORE) {
+        if (n == TERN_ERR_NOTHING_TO_SEND) {
             return 1;
         }
         if (n < 0) {

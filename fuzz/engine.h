@@ -21,7 +21,7 @@
  *
  * Every call is checked against the engine's contract (conn.h, STYLE.md
  * convention 3) and a violation aborts, so the fuzzer reports it:
- *  - pull returns a datagram of 1..MTU bytes or TERN_ERR_WANT_MORE, never
+ *  - pull returns a datagram of 1..MTU bytes or TERN_ERR_NOTHING_TO_SEND, never
  *    more than a bounded number per round, and after a fatal error at most
  *    the one final alert;
  *  - receive returns TERN_OK, or the connection's sticky error, or
@@ -240,7 +240,7 @@ static inline void engine_check(struct engine *e)
         break;
     }
     if (s == TERN_STATE_FAILED) {
-        ENGINE_REQUIRE(e, err < 0 && err != TERN_ERR_WANT_MORE);
+        ENGINE_REQUIRE(e, err < 0 && err != TERN_ERR_NOTHING_TO_SEND);
         e->error = err;
     } else {
         ENGINE_REQUIRE(e, err == TERN_OK);
@@ -272,7 +272,7 @@ static inline void engine_pull_all(struct engine *e)
         ENGINE_REQUIRE(e, i < ENGINE_MAX_PULLS);
         int failed_before = e->state == TERN_STATE_FAILED;
         ptrdiff_t n = tern_conn_pull(e->conn, e->now, e->out, sizeof(e->out));
-        if (n == TERN_ERR_WANT_MORE) {
+        if (n == TERN_ERR_NOTHING_TO_SEND) {
             engine_check(e);
             return;
         }
@@ -351,7 +351,7 @@ static inline int engine_config(struct tern_config **out, enum tern_role role, i
         rc = tern_config_set_groups(cfg, prefs->groups, prefs->n_groups);
     }
     if (rc == TERN_OK) {
-        rc = tern_config_set_random(cfg, engine_rng_fill, rng);
+        rc = tern_config_set_random_callback(cfg, engine_rng_fill, rng);
     }
     if (rc != TERN_OK) {
         tern_config_free(cfg);

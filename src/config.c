@@ -182,7 +182,7 @@ int tern_config_set_psk_hint(struct tern_config *cfg, const uint8_t *hint, size_
     return TERN_OK;
 }
 
-int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn, void *arg)
+int tern_config_set_psk_client_callback(struct tern_config *cfg, tern_psk_client_fn fn, void *arg)
 {
     MUTABLE(cfg);
     TERN_ENSURE(cfg->hs.role == TERN_ROLE_CLIENT, TERN_ERR_ARG);
@@ -191,7 +191,7 @@ int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn
     return TERN_OK;
 }
 
-int tern_config_set_psk_server_cb(struct tern_config *cfg, tern_psk_server_fn fn, void *arg)
+int tern_config_set_psk_server_callback(struct tern_config *cfg, tern_psk_server_fn fn, void *arg)
 {
     MUTABLE(cfg);
     TERN_ENSURE(cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_ARG);
@@ -238,7 +238,7 @@ int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
     return TERN_OK;
 }
 
-int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg)
+int tern_config_set_keylog_callback(struct tern_config *cfg, tern_keylog_fn fn, void *arg)
 {
     MUTABLE(cfg);
     cfg->hs.keylog = fn;
@@ -246,7 +246,7 @@ int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg
     return TERN_OK;
 }
 
-int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg)
+int tern_config_set_random_callback(struct tern_config *cfg, tern_random_fn fn, void *arg)
 {
     MUTABLE(cfg);
     cfg->hs.rng.fn = fn;

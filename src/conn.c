@@ -502,7 +502,7 @@ static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
     }
     /* RFC 5246 section 7.2.1: after close_notify nothing else is sent. */
     if (c->state == TERN_STATE_FAILED || c->state == TERN_STATE_CLOSED) {
-        return TERN_ERR_WANT_MORE;
+        return TERN_ERR_NOTHING_TO_SEND;
     }
     ptrdiff_t n = c->ops->emit(&c->v, out, cap, c->mtu);
     if (n == TERN_ERR_BUFFER) {
@@ -511,7 +511,7 @@ static ptrdiff_t conn_pull(struct tern_conn *c, uint8_t *out, size_t cap)
     if (n < 0) {
         return fail(c, (int)n);
     }
-    return n > 0 ? n : TERN_ERR_WANT_MORE;
+    return n > 0 ? n : TERN_ERR_NOTHING_TO_SEND;
 }
 
 ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap)

@@ -176,7 +176,7 @@ int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keyl
         if (*keylog_file == NULL) {
             return -1;
         }
-        tern_config_set_keylog(cfg, keylog_line, *keylog_file);
+        tern_config_set_keylog_callback(cfg, keylog_line, *keylog_file);
     }
     return 0;
 }
@@ -238,7 +238,7 @@ int cli_flush(struct tern_conn *c, int fd, const struct sockaddr *to, socklen_t 
     uint8_t buf[16384 + 256];
     for (int count = 0;; count++) {
         ptrdiff_t n = tern_conn_pull(c, cli_now(), buf, sizeof(buf));
-        if (n == TERN_ERR_WANT_MORE) {
+        if (n == TERN_ERR_NOTHING_TO_SEND) {
             return count;
         }
         if (n < 0) {

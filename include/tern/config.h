@@ -146,10 +146,10 @@ TERN_API int tern_config_set_psk_hint(struct tern_config *cfg, const uint8_t *hi
 
 /* PSK callbacks; they take precedence over a fixed PSK. Errors:
  * TERN_ERR_ARG (wrong role), TERN_ERR_STATE. */
-TERN_API int tern_config_set_psk_client_cb(struct tern_config *cfg, tern_psk_client_fn fn,
-                                           void *arg);
-TERN_API int tern_config_set_psk_server_cb(struct tern_config *cfg, tern_psk_server_fn fn,
-                                           void *arg);
+TERN_API int tern_config_set_psk_client_callback(struct tern_config *cfg, tern_psk_client_fn fn,
+                                                 void *arg);
+TERN_API int tern_config_set_psk_server_callback(struct tern_config *cfg, tern_psk_server_fn fn,
+                                                 void *arg);
 
 /* Largest UDP payload to send, 256..16384 (default 1200); handshake
  * messages are fragmented to fit. Errors: TERN_ERR_ARG, TERN_ERR_STATE. */
@@ -189,12 +189,12 @@ TERN_API int tern_config_set_cookie_mode(struct tern_config *cfg, enum tern_cook
 TERN_API int tern_config_set_flags(struct tern_config *cfg, uint32_t flags);
 
 /* Key log callback (NULL to turn off). Errors: TERN_ERR_STATE. */
-TERN_API int tern_config_set_keylog(struct tern_config *cfg, tern_keylog_fn fn, void *arg);
+TERN_API int tern_config_set_keylog_callback(struct tern_config *cfg, tern_keylog_fn fn, void *arg);
 
 /* Replaces the random generator (randomness for hellos and keys) with fn;
  * for tests that need byte-identical transcripts. NULL restores libcrypto's
  * CSPRNG. Errors: TERN_ERR_STATE. */
-TERN_API int tern_config_set_random(struct tern_config *cfg, tern_random_fn fn, void *arg);
+TERN_API int tern_config_set_random_callback(struct tern_config *cfg, tern_random_fn fn, void *arg);
 
 /* Adds a certificate chain (leaf first) with its private key, PEM or DER,
  * from memory. A server may hold several (an ECDSA and an RSA one) and

@@ -3,7 +3,7 @@
  * The caller owns the socket and the clock. It feeds each datagram received
  * from the peer into tern_conn_receive(), takes the datagrams the
  * connection wants sent with tern_conn_pull() (call it until it returns
- * TERN_ERR_WANT_MORE after every other call), asks tern_conn_deadline() when
+ * TERN_ERR_NOTHING_TO_SEND after every other call), asks tern_conn_deadline() when
  * to wake up and calls tern_conn_timeout() then. Time is a monotonic clock
  * in nanoseconds, passed into every call; tern never reads a clock, opens a
  * socket or starts a thread.
@@ -126,7 +126,7 @@ TERN_API int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dg
 
 /* Writes the next datagram the connection wants sent (handshake flight,
  * retransmission, alert) into out and returns its length; returns
- * TERN_ERR_WANT_MORE when there is nothing to send. Errors: TERN_ERR_BUFFER
+ * TERN_ERR_NOTHING_TO_SEND when there is nothing to send. Errors: TERN_ERR_BUFFER
  * (cap smaller than the MTU), TERN_ERR_SEQ_EXHAUSTED. */
 TERN_API ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, size_t cap);
 

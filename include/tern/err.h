@@ -69,8 +69,9 @@ enum tern_err {
     TERN_ERR_NO_EXTENDED_MASTER_SECRET = -25,
     /* The peer tried to renegotiate; tern refuses renegotiation. */
     TERN_ERR_RENEGOTIATION = -26,
-    /* Nothing to do now: no datagram to send, no data to read. */
-    TERN_ERR_WANT_MORE = -27,
+    /* Not an error: tern_conn_pull() has no datagram to send now (the
+     * next one comes with more input or when the timer fires). */
+    TERN_ERR_NOTHING_TO_SEND = -27,
     /* The handshake was aborted by the application. */
     TERN_ERR_ABORTED = -28,
     /* The peer's certificate failed verification (tern_conn_verify_errors()

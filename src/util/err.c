@@ -48,7 +48,7 @@ static const struct err_info g_errs[] = {
     {TERN_ERR_NO_EXTENDED_MASTER_SECRET, TERN_ALERT_HANDSHAKE_FAILURE, 1,
      "peer does not support the extended master secret"},
     {TERN_ERR_RENEGOTIATION, TERN_ALERT_NO_RENEGOTIATION, 0, "peer attempted renegotiation"},
-    {TERN_ERR_WANT_MORE, -1, 0, "nothing to do until more input or time passes"},
+    {TERN_ERR_NOTHING_TO_SEND, -1, 0, "nothing to send until more input arrives or a timer fires"},
     {TERN_ERR_ABORTED, TERN_ALERT_USER_CANCELED, 1, "handshake aborted by the application"},
     {TERN_ERR_CERT_EXPIRED, TERN_ALERT_CERTIFICATE_EXPIRED, 1,
      "peer certificate expired or not yet valid"},

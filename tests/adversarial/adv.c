@@ -49,7 +49,7 @@ struct tern_config *adv_psk_config(enum tern_role role, struct adv_rng *rng, int
         TERN_OK);
     CHECK_INT(tern_config_set_timers(cfg, 100, 400, 2), TERN_OK);
     if (rng != NULL) {
-        CHECK_INT(tern_config_set_random(cfg, adv_rng_fill, rng), TERN_OK);
+        CHECK_INT(tern_config_set_random_callback(cfg, adv_rng_fill, rng), TERN_OK);
     }
     if (role == TERN_ROLE_SERVER && !cookies) {
         CHECK_INT(tern_config_set_cookie_mode(cfg, TERN_COOKIES_INSECURE_OFF), TERN_OK);
@@ -204,7 +204,7 @@ void adv_expect_failed(struct tern_conn *c, int err, int desc)
 void adv_expect_silent(struct tern_conn *c)
 {
     uint8_t out[ADV_DGRAM];
-    CHECK_INT(tern_conn_pull(c, 0, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(c, 0, out, sizeof(out)), TERN_ERR_NOTHING_TO_SEND);
 }
 
 /* ---- the forger ------------------------------------------------------------------ */
@@ -268,7 +268,7 @@ static int watch_server_hello(void *arg, int from_client, uint8_t *dgram, size_t
 void adv_forger_watch(struct adv_forger *f, struct tern_config *client_cfg)
 {
     memset(f, 0, sizeof(*f));
-    CHECK_INT(tern_config_set_keylog(client_cfg, on_keylog, f), TERN_OK);
+    CHECK_INT(tern_config_set_keylog_callback(client_cfg, on_keylog, f), TERN_OK);
 }
 
 void adv_forger_tap(struct adv_forger *f, struct pair *p)

@@ -21,7 +21,7 @@ struct tern_config *adv_cert_client_config(void)
         abort();
     }
     CHECK_INT(tern_config_add_trust_file(cc, adv_pki("ca.pem")), TERN_OK);
-    CHECK_INT(tern_config_set_random(cc, adv_rng_fill, &rng), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(cc, adv_rng_fill, &rng), TERN_OK);
     return cc;
 }
 

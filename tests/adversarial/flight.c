@@ -50,7 +50,7 @@ static struct adv_rng g_rs;
 static void fast(struct tern_config *cfg, struct adv_rng *rng)
 {
     CHECK_INT(tern_config_set_timers(cfg, 100, 400, 2), TERN_OK);
-    CHECK_INT(tern_config_set_random(cfg, adv_rng_fill, rng), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(cfg, adv_rng_fill, rng), TERN_OK);
 }
 
 static void psk_configs(struct tern_config **cc, struct tern_config **sc)

@@ -255,7 +255,7 @@ static void psk_scenario(struct tern_config **cc, struct tern_config **sc, struc
         TERN_OK);
     CHECK_INT(tern_config_set_psk_hint(*sc, hint, sizeof(hint)), TERN_OK);
     CHECK_INT(tern_config_set_timers(*sc, 100, 400, 2), TERN_OK);
-    CHECK_INT(tern_config_set_random(*sc, adv_rng_fill, rs), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(*sc, adv_rng_fill, rs), TERN_OK);
     CHECK_INT(tern_config_set_mtu(*sc, 256), TERN_OK);
 }
 
@@ -267,7 +267,7 @@ static void ecdsa_scenario(struct tern_config **cc, struct tern_config **sc, str
     CHECK_INT(tern_config_add_certificate_files(*cc, adv_pki("client.pem"), adv_pki("client.key")),
               TERN_OK);
     CHECK_INT(tern_config_set_timers(*cc, 100, 400, 2), TERN_OK);
-    CHECK_INT(tern_config_set_random(*cc, adv_rng_fill, rc), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(*cc, adv_rng_fill, rc), TERN_OK);
     CHECK_INT(tern_config_new(sc, TERN_ROLE_SERVER), TERN_OK);
     CHECK_INT(
         tern_config_add_certificate_files(*sc, adv_pki("server-ec.pem"), adv_pki("server-ec.key")),
@@ -275,7 +275,7 @@ static void ecdsa_scenario(struct tern_config **cc, struct tern_config **sc, str
     CHECK_INT(tern_config_add_trust_file(*sc, adv_pki("ca.pem")), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(*sc, TERN_CLIENT_AUTH_REQUIRE), TERN_OK);
     CHECK_INT(tern_config_set_timers(*sc, 100, 400, 2), TERN_OK);
-    CHECK_INT(tern_config_set_random(*sc, adv_rng_fill, rs), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(*sc, adv_rng_fill, rs), TERN_OK);
 }
 
 /* One handshake (PSK, or ECDHE_ECDSA with client certificates) under the

@@ -43,14 +43,14 @@ static void config_setters_refuse_null(void)
     CHECK_INT(tern_config_set_groups(NULL, &group, 1), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_psk(NULL, g_id, 2, g_key, 16), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_psk_hint(NULL, g_id, 2), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_psk_client_cb(NULL, NULL, NULL), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_psk_server_cb(NULL, NULL, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_psk_client_callback(NULL, NULL, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_psk_server_callback(NULL, NULL, NULL), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_mtu(NULL, 1200), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_timers(NULL, 100, 200, 3), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_cookie_mode(NULL, TERN_COOKIES_GATE), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_flags(NULL, 0), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_keylog(NULL, NULL, NULL), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_random(NULL, NULL, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_keylog_callback(NULL, NULL, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_random_callback(NULL, NULL, NULL), TERN_ERR_ARG);
     CHECK_INT(tern_config_add_certificate(NULL, g_key, 16, g_key, 16), TERN_ERR_ARG);
     CHECK_INT(tern_config_add_certificate_files(NULL, "a", "b"), TERN_ERR_ARG);
     CHECK_INT(tern_config_add_trust(NULL, g_key, 16), TERN_ERR_ARG);
@@ -115,8 +115,8 @@ static void config_values_out_of_range(void)
     CHECK_INT(tern_config_set_timers(cfg, 100, 600000, 32), TERN_OK);
     CHECK_INT(tern_config_set_flags(cfg, 1u << 20), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_flags(cfg, TERN_FLAG_KEEP_PEER_CHAIN), TERN_OK);
-    CHECK_INT(tern_config_set_keylog(cfg, NULL, NULL), TERN_OK);
-    CHECK_INT(tern_config_set_random(cfg, NULL, NULL), TERN_OK);
+    CHECK_INT(tern_config_set_keylog_callback(cfg, NULL, NULL), TERN_OK);
+    CHECK_INT(tern_config_set_random_callback(cfg, NULL, NULL), TERN_OK);
     CHECK_INT(tern_config_set_verify_pause(cfg, 1), TERN_OK);
     CHECK_INT(tern_config_set_verify_callback(cfg, NULL, NULL), TERN_OK);
     CHECK_INT(tern_config_set_security_level(cfg, -1), TERN_ERR_ARG);
@@ -155,10 +155,10 @@ static void config_wrong_role(void)
     struct tern_config *client = config(TERN_ROLE_CLIENT);
     struct tern_config *server = config(TERN_ROLE_SERVER);
     /* What only one role can use is refused to the other. */
-    CHECK_INT(tern_config_set_psk_client_cb(server, client_psk, NULL), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_psk_server_cb(client, server_psk, NULL), TERN_ERR_ARG);
-    CHECK_INT(tern_config_set_psk_client_cb(client, client_psk, NULL), TERN_OK);
-    CHECK_INT(tern_config_set_psk_server_cb(server, server_psk, NULL), TERN_OK);
+    CHECK_INT(tern_config_set_psk_client_callback(server, client_psk, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_psk_server_callback(client, server_psk, NULL), TERN_ERR_ARG);
+    CHECK_INT(tern_config_set_psk_client_callback(client, client_psk, NULL), TERN_OK);
+    CHECK_INT(tern_config_set_psk_server_callback(server, server_psk, NULL), TERN_OK);
     CHECK_INT(tern_config_set_client_auth(client, TERN_CLIENT_AUTH_REQUIRE), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_client_auth(server, (enum tern_client_auth)7), TERN_ERR_ARG);
     CHECK_INT(tern_config_set_client_auth(server, TERN_CLIENT_AUTH_OPTIONAL), TERN_OK);
@@ -188,12 +188,12 @@ static void config_frozen_once_used(void)
     CHECK_INT(tern_config_set_groups(cfg, &group, 1), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_psk(cfg, g_id, 2, g_key, 16), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_psk_hint(cfg, g_id, 2), TERN_ERR_STATE);
-    CHECK_INT(tern_config_set_psk_client_cb(cfg, client_psk, NULL), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_psk_client_callback(cfg, client_psk, NULL), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_mtu(cfg, 1200), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_timers(cfg, 100, 200, 3), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_flags(cfg, 0), TERN_ERR_STATE);
-    CHECK_INT(tern_config_set_keylog(cfg, NULL, NULL), TERN_ERR_STATE);
-    CHECK_INT(tern_config_set_random(cfg, NULL, NULL), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_keylog_callback(cfg, NULL, NULL), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_random_callback(cfg, NULL, NULL), TERN_ERR_STATE);
     CHECK_INT(tern_config_add_certificate(cfg, g_key, 16, g_key, 16), TERN_ERR_STATE);
     CHECK_INT(tern_config_add_certificate_files(cfg, "a", "b"), TERN_ERR_STATE);
     CHECK_INT(tern_config_add_trust(cfg, g_key, 16), TERN_ERR_STATE);
@@ -217,7 +217,7 @@ static void config_frozen_once_used(void)
     CHECK_INT(tern_conn_new(&c, server), TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(server, TERN_COOKIES_GATE), TERN_ERR_STATE);
     CHECK_INT(tern_config_set_client_auth(server, TERN_CLIENT_AUTH_NONE), TERN_ERR_STATE);
-    CHECK_INT(tern_config_set_psk_server_cb(server, server_psk, NULL), TERN_ERR_STATE);
+    CHECK_INT(tern_config_set_psk_server_callback(server, server_psk, NULL), TERN_ERR_STATE);
     tern_conn_free(c);
     tern_config_free(server);
 }
@@ -387,7 +387,7 @@ static void conn_wrong_state(void)
     CHECK_INT(tern_conn_shutdown(c), TERN_ERR_STATE);
     CHECK_INT(tern_conn_ignore_verify_errors(c, &e, 1), TERN_ERR_STATE);
     CHECK_INT(tern_conn_resume(c, 0), TERN_ERR_STATE);
-    CHECK_INT(tern_conn_pull(c, 0, buf, sizeof(buf)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(c, 0, buf, sizeof(buf)), TERN_ERR_NOTHING_TO_SEND);
     CHECK_INT(tern_conn_timeout(c, 0), TERN_OK);
     CHECK_INT(tern_conn_start(c, 0), TERN_OK);
     CHECK_INT(tern_conn_start(c, 0), TERN_ERR_STATE);
@@ -400,7 +400,7 @@ static void conn_wrong_state(void)
     CHECK_INT(tern_conn_error(c), TERN_ERR_ABORTED);
     CHECK_INT(tern_conn_alert_sent(c), 90);
     CHECK(tern_conn_pull(c, 0, buf, sizeof(buf)) > 0);
-    CHECK_INT(tern_conn_pull(c, 0, buf, sizeof(buf)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(c, 0, buf, sizeof(buf)), TERN_ERR_NOTHING_TO_SEND);
     CHECK_INT(tern_conn_timeout(c, UINT64_MAX), TERN_ERR_ABORTED);
     CHECK_INT(tern_conn_resume(c, 0), TERN_ERR_ABORTED);
     CHECK_INT(tern_conn_write(c, "x", 1, buf, sizeof(buf)), TERN_ERR_ABORTED);
@@ -510,7 +510,7 @@ static void errors_and_strings(void)
     CHECK_INT(tern_err_is_fatal(-1000), 1);
     CHECK_INT(tern_err_is_fatal(5), 0);
     CHECK_INT(tern_err_alert(TERN_OK), -1);
-    CHECK_INT(tern_err_is_fatal(TERN_ERR_WANT_MORE), 0);
+    CHECK_INT(tern_err_is_fatal(TERN_ERR_NOTHING_TO_SEND), 0);
     for (int r = TERN_VERIFY_EXPIRED; r <= TERN_VERIFY_NAME_CONSTRAINTS; r++) {
         const char *text = tern_verify_reason_string((enum tern_verify_reason)r);
         CHECK(text != NULL && text[0] != '\0' && strcmp(text, "unknown verification reason") != 0);

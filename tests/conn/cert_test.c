@@ -576,7 +576,7 @@ static void start_refused_without_name(struct tern_config *cc)
     CHECK_INT(tern_conn_state(p.client), TERN_STATE_IDLE);
     CHECK_INT(tern_conn_error(p.client), TERN_OK);
     uint8_t out[PAIR_DGRAM];
-    CHECK_INT(tern_conn_pull(p.client, p.now, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(p.client, p.now, out, sizeof(out)), TERN_ERR_NOTHING_TO_SEND);
     CHECK(tern_conn_deadline(p.client) == UINT64_MAX);
     CHECK_INT(tern_conn_start(p.client, p.now), TERN_ERR_NO_SERVER_NAME);
     CHECK_INT(tern_conn_set_server_name(p.client, "localhost"), TERN_OK);

@@ -132,12 +132,12 @@ static void psk_callbacks_and_hint(void)
         struct tern_config *sc = NULL;
         CHECK_INT(tern_config_new(&cc, TERN_ROLE_CLIENT), TERN_OK);
         CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-        CHECK_INT(tern_config_set_psk_client_cb(cc, client_psk, &book), TERN_OK);
-        CHECK_INT(tern_config_set_psk_server_cb(sc, server_psk, &book), TERN_OK);
+        CHECK_INT(tern_config_set_psk_client_callback(cc, client_psk, &book), TERN_OK);
+        CHECK_INT(tern_config_set_psk_server_callback(sc, server_psk, &book), TERN_OK);
         CHECK_INT(tern_config_set_psk_hint(sc, (const uint8_t *)"coap-gateway", 12), TERN_OK);
         CHECK_INT(tern_config_set_suites(sc, &suites[i], 1), TERN_OK);
         /* Callbacks belong to one role each. */
-        CHECK_INT(tern_config_set_psk_server_cb(cc, server_psk, &book), TERN_ERR_ARG);
+        CHECK_INT(tern_config_set_psk_server_callback(cc, server_psk, &book), TERN_ERR_ARG);
         struct pair p;
         CHECK_INT(pair_init(&p, cc, sc, 9), TERN_OK);
         /* A configuration in use cannot change. */

@@ -157,7 +157,7 @@ static void messages_out_of_order(void)
     size_t n = record(d, sizeof(d), TERN_HS_CLIENT_KEY_EXCHANGE, 0, 0, 0, empty, 0);
     CHECK_INT(tern_conn_receive(s, 0, d, n, NULL, NULL), TERN_OK);
     CHECK_INT(tern_conn_dropped_by(s, TERN_DROP_UNEXPECTED), 1);
-    CHECK_INT(tern_conn_pull(s, 0, d, sizeof(d)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(s, 0, d, sizeof(d)), TERN_ERR_NOTHING_TO_SEND);
     n = client_hello(d, sizeof(d), 1);
     CHECK_INT(tern_conn_receive(s, 0, d, n, NULL, NULL), TERN_OK);
     uint8_t big[2048];
@@ -188,7 +188,7 @@ static void fragment_overruns_message(void)
     size_t n = record(d, sizeof(d), TERN_HS_CLIENT_HELLO, 0, 20, 10, frag, sizeof(frag));
     CHECK_INT(tern_conn_receive(s, 0, d, n, NULL, NULL), TERN_OK);
     CHECK_INT(tern_conn_dropped_by(s, TERN_DROP_MALFORMED), 1);
-    CHECK_INT(tern_conn_pull(s, 0, d, sizeof(d)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(s, 0, d, sizeof(d)), TERN_ERR_NOTHING_TO_SEND);
     n = client_hello(d, sizeof(d), 1);
     CHECK_INT(tern_conn_receive(s, 0, d, n, NULL, NULL), TERN_OK);
     uint8_t big[2048];
@@ -249,7 +249,7 @@ static void peer_alerts(void)
     CHECK_INT(tern_conn_alert_received(c), 40);
     CHECK_INT(tern_conn_state(c), TERN_STATE_FAILED);
     uint8_t out[64];
-    CHECK_INT(tern_conn_pull(c, 0, out, sizeof(out)), TERN_ERR_WANT_MORE); /* no alert back */
+    CHECK_INT(tern_conn_pull(c, 0, out, sizeof(out)), TERN_ERR_NOTHING_TO_SEND); /* no alert back */
     tern_conn_free(c);
     /* A warning that is not close_notify changes nothing. */
     c = make_conn(TERN_ROLE_CLIENT, 0);

@@ -118,7 +118,7 @@ static void verify_callback_aborts(void)
     ptrdiff_t n = tern_conn_pull(p.client, 0, out, sizeof(out));
     CHECK_INT(n, 15);
     CHECK_INT(tern_conn_alert_sent(p.client), 90);
-    CHECK_INT(tern_conn_pull(p.client, 0, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(p.client, 0, out, sizeof(out)), TERN_ERR_NOTHING_TO_SEND);
     pair_free(&p);
 }
 
@@ -134,7 +134,7 @@ static void verify_callback_shuts_down(void)
     uint8_t out[256];
     CHECK(tern_conn_pull(p.client, 0, out, sizeof(out)) > 0); /* close_notify */
     CHECK_INT(tern_conn_alert_sent(p.client), 0);
-    CHECK_INT(tern_conn_pull(p.client, 0, out, sizeof(out)), TERN_ERR_WANT_MORE);
+    CHECK_INT(tern_conn_pull(p.client, 0, out, sizeof(out)), TERN_ERR_NOTHING_TO_SEND);
     pair_free(&p);
 }
 
@@ -181,7 +181,7 @@ static void psk_callback_aborts(void)
     CHECK_INT(tern_config_set_psk(cc, g_id, sizeof(g_id) - 1, g_key, sizeof(g_key)), TERN_OK);
     struct tern_config *sc = NULL;
     CHECK_INT(tern_config_new(&sc, TERN_ROLE_SERVER), TERN_OK);
-    CHECK_INT(tern_config_set_psk_server_cb(sc, on_server_psk, &pr), TERN_OK);
+    CHECK_INT(tern_config_set_psk_server_callback(sc, on_server_psk, &pr), TERN_OK);
     CHECK_INT(tern_config_set_cookie_mode(sc, TERN_COOKIES_INSECURE_OFF), TERN_OK);
     CHECK_INT(pair_init(&p, cc, sc, 32), TERN_OK);
     tern_config_free(cc);
