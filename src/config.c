@@ -32,6 +32,8 @@ static int config_new(struct tern_config **out, enum tern_role role)
     cfg->timer_max_ms = TERN_DEFAULT_TIMER_MAX_MS;
     cfg->max_retransmits = TERN_DEFAULT_MAX_RETRANSMITS;
     cfg->cookie_mode = TERN_COOKIES_GATE;
+    cfg->min_version = TERN_DTLS_1_2;
+    cfg->max_version = TERN_DTLS_1_2;
     cfg->hs.security_level = TERN_DEFAULT_SECURITY_LEVEL;
     /* The peers' certificates this configuration's connections decode. */
     int rc = tern_x509_cache_new(&cfg->hs.creds.cache);
@@ -235,6 +237,35 @@ int tern_config_set_flags(struct tern_config *cfg, uint32_t flags)
                            TERN_FLAG_KEEP_PEER_CHAIN | TERN_FLAG_NO_NAME_CHECK;
     TERN_ENSURE((flags & ~known) == 0, TERN_ERR_ARG);
     cfg->hs.flags = flags;
+    return TERN_OK;
+}
+
+int tern_config_set_versions(struct tern_config *cfg, uint16_t min, uint16_t max)
+{
+    MUTABLE(cfg);
+    /* Only DTLS 1.2 is spoken; the pair is kept whole for when 1.3 is. */
+    TERN_ENSURE(min == TERN_DTLS_1_2 && max == TERN_DTLS_1_2, TERN_ERR_ARG);
+    cfg->min_version = min;
+    cfg->max_version = max;
+    return TERN_OK;
+}
+
+int tern_config_set_log_callback(struct tern_config *cfg, enum tern_log_level max, tern_log_fn fn,
+                                 void *arg)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(max >= TERN_LOG_ERROR && max <= TERN_LOG_DEBUG, TERN_ERR_ARG);
+    cfg->log_cb = fn;
+    cfg->log_arg = arg;
+    cfg->log_max = fn != NULL ? (uint8_t)max : 0;
+    return TERN_OK;
+}
+
+int tern_config_set_state_callback(struct tern_config *cfg, tern_state_fn fn, void *arg)
+{
+    MUTABLE(cfg);
+    cfg->state_cb = fn;
+    cfg->state_arg = arg;
     return TERN_OK;
 }
 

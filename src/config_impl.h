@@ -6,6 +6,7 @@
 #define TERN_CONFIG_IMPL_H
 
 #include <tern/config.h>
+#include <tern/conn.h>
 
 #include "handshake/params.h"
 
@@ -19,6 +20,13 @@ struct tern_config {
     uint32_t timer_max_ms;
     unsigned max_retransmits;
     uint8_t cookie_mode; /* enum tern_cookie_mode */
+    uint8_t log_max;     /* enum tern_log_level; 0 when silent */
+    uint16_t min_version;
+    uint16_t max_version;
+    tern_state_fn state_cb;
+    void *state_arg;
+    tern_log_fn log_cb;
+    void *log_arg;
 };
 
 /* Takes a reference for a connection and freezes the configuration; safe

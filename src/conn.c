@@ -12,6 +12,7 @@
 
 #include "config_impl.h"
 #include "conn_impl.h"
+#include "conn_log.h"
 #include "cookie_gate.h"
 #include "crypto/errors.h"
 #include "util/alert.h"
@@ -31,6 +32,19 @@
 /* Held records replayed after one datagram, at most: a version holds only
  * a few, and the bound keeps a record held again from looping. */
 #define MAX_HELD_REPLAYS 4
+
+/* Enters state; the change is announced when the call returns. */
+static void set_state(struct tern_conn *c, enum tern_state state)
+{
+    if (c->state == (uint8_t)state) {
+        return;
+    }
+    c->state = (uint8_t)state;
+    if (c->n_untold == TERN_CONN_UNTOLD_MAX) {
+        c->n_untold--; /* cannot happen (see TERN_CONN_UNTOLD_MAX); keep the newest */
+    }
+    c->untold[c->n_untold++] = (uint8_t)state;
+}
 
 /* Wipes every key and the handshake state: when the connection fails or
  * closes, not only when it is freed. */
@@ -70,7 +84,7 @@ static int fail_as(struct tern_conn *c, int err, int alert_err)
         queue_alert(c, ALERT_FATAL, (uint8_t)alert);
     }
     c->error = err;
-    c->state = TERN_STATE_FAILED;
+    set_state(c, TERN_STATE_FAILED);
     wipe_keys(c);
     return err;
 }
@@ -87,7 +101,7 @@ static void close_now(struct tern_conn *c)
     if (c->once_len == 0) {
         queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
     }
-    c->state = TERN_STATE_CLOSED;
+    set_state(c, TERN_STATE_CLOSED);
     c->deadline = UINT64_MAX;
     wipe_keys(c);
 }
@@ -102,7 +116,7 @@ static void abort_now(struct tern_conn *c)
             queue_alert(c, ALERT_WARNING, TERN_ALERT_CLOSE_NOTIFY);
         }
         c->error = TERN_ERR_ABORTED;
-        c->state = TERN_STATE_FAILED;
+        set_state(c, TERN_STATE_FAILED);
         wipe_keys(c);
         return;
     }
@@ -137,29 +151,76 @@ static int enter(struct tern_conn *c)
     return TERN_OK;
 }
 
-/* The call ends: what its callbacks asked for happens now. Returns rc, or
- * the connection's error when a callback aborted it. After a deferred
- * free the connection is gone. */
+/* Carries out what a callback asked for (conn.h): abort, or shutdown. */
+static int run_deferred(struct tern_conn *c, int rc)
+{
+    unsigned deferred = c->deferred;
+    c->deferred &= TERN_CONN_DEFER_FREE;
+    if ((deferred & TERN_CONN_DEFER_ABORT) != 0) {
+        abort_now(c);
+        return c->error;
+    }
+    if ((deferred & TERN_CONN_DEFER_SHUTDOWN) != 0 &&
+        (c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_HANDSHAKING ||
+         c->state == TERN_STATE_PEER_VERIFY_ERROR)) {
+        close_now(c);
+    }
+    return rc;
+}
+
+/* Tells the log and the state callback of each state entered, in order.
+ * The callback runs as any other (busy is set: what it asks for is
+ * deferred), so each round carries out its requests, which may enter a
+ * last state (closed, failed) to tell in the next; three rounds suffice. */
+static int announce(struct tern_conn *c, int rc)
+{
+    const struct tern_config *cfg = c->cfg;
+    for (int round = 0; round < 3 && c->n_untold > 0; round++) {
+        uint8_t told[TERN_CONN_UNTOLD_MAX];
+        size_t n = c->n_untold;
+        memcpy(told, c->untold, n);
+        c->n_untold = 0;
+        for (size_t i = 0; i < n && (c->deferred & TERN_CONN_DEFER_FREE) == 0; i++) {
+            uint8_t now = c->state;
+            c->state = told[i]; /* the log line and the callback see the state entered */
+            tern_conn_log_state(c);
+            c->state = now;
+            if (cfg->state_cb != NULL) {
+                cfg->state_cb(cfg->state_arg, c, (enum tern_state)told[i]);
+            }
+        }
+        rc = run_deferred(c, rc);
+    }
+    return rc;
+}
+
+/* The call ends: what its callbacks asked for happens now, then the state
+ * changes are told. Returns rc, or the connection's error when a callback
+ * aborted it. After a deferred free the connection is gone. */
+static int finish(struct tern_conn *c, int rc)
+{
+    c->busy = 1;
+    rc = announce(c, run_deferred(c, rc));
+    c->busy = 0;
+    if ((c->deferred & TERN_CONN_DEFER_FREE) != 0) {
+        free_now(c);
+    }
+    return rc;
+}
+
 static int leave(struct tern_conn *c, int rc)
 {
     if (c->quiet) {
         tern_crypto_quiet_end();
     }
-    c->busy = 0;
-    unsigned deferred = c->deferred;
-    c->deferred = 0;
-    if ((deferred & TERN_CONN_DEFER_ABORT) != 0) {
-        abort_now(c);
-        rc = c->error;
-    } else if ((deferred & TERN_CONN_DEFER_SHUTDOWN) != 0 &&
-               (c->state == TERN_STATE_ESTABLISHED || c->state == TERN_STATE_HANDSHAKING ||
-                c->state == TERN_STATE_PEER_VERIFY_ERROR)) {
-        close_now(c);
-    }
-    if ((deferred & TERN_CONN_DEFER_FREE) != 0) {
-        free_now(c);
-    }
-    return rc;
+    return finish(c, rc);
+}
+
+/* The end of a call that does not enter(): one made from a callback leaves
+ * the telling to the call that ran the callback. */
+static int done(struct tern_conn *c, int rc)
+{
+    return c->busy || c->n_untold == 0 ? rc : finish(c, rc);
 }
 
 static int conn_new(struct tern_conn **out, struct tern_config *cfg)
@@ -246,6 +307,13 @@ int tern_conn_set_server_name(struct tern_conn *c, const char *name)
     return c->ops->set_server_name(&c->v, name, len);
 }
 
+void tern_conn_set_user_data(struct tern_conn *c, void *data)
+{
+    if (c != NULL) {
+        c->user_data = data;
+    }
+}
+
 int tern_conn_set_mtu(struct tern_conn *c, size_t mtu)
 {
     TERN_ENSURE(c != NULL && mtu >= 256 && mtu <= 16384, TERN_ERR_ARG);
@@ -289,6 +357,7 @@ static void after_handshake_step(struct tern_conn *c, uint64_t now, struct tern_
     }
     if (ev->repeats > 0 && ev->can_resend && answer_repeats(c, now, ev->repeats)) {
         c->ops->resend(&c->v);
+        tern_conn_log(c, TERN_LOG_DEBUG, "the peer repeated its flight: ours sent again");
     }
 }
 
@@ -301,7 +370,7 @@ static int complete(struct tern_conn *c)
     c->peer_chain = kept.peer_chain;
     c->ca_names = kept.ca_names;
     c->ca_names_len = kept.ca_names_len;
-    c->state = TERN_STATE_ESTABLISHED;
+    set_state(c, TERN_STATE_ESTABLISHED);
     c->completed = 1;
     c->deadline = UINT64_MAX;
     return TERN_OK;
@@ -312,7 +381,7 @@ static int conn_start(struct tern_conn *c, uint64_t now_ns)
     TERN_ENSURE(c->state == TERN_STATE_IDLE && c->cfg->hs.role == TERN_ROLE_CLIENT, TERN_ERR_STATE);
     /* Before anything changes: the caller may set a name and start again. */
     TERN_TRY(c->ops->may_start(&c->v));
-    c->state = TERN_STATE_HANDSHAKING;
+    set_state(c, TERN_STATE_HANDSHAKING);
     c->auth_drops_before = drops(c)[TERN_DROP_AUTH];
     int rc = c->ops->start(&c->v);
     if (rc != TERN_OK) {
@@ -354,6 +423,9 @@ static int on_alert(struct tern_conn *c, const struct tern_record *rec)
         return TERN_OK;
     }
     c->alert_received = desc;
+    tern_conn_log(c, level == ALERT_FATAL ? TERN_LOG_ERROR : TERN_LOG_WARNING,
+                  "%s alert %u received", level == ALERT_FATAL ? "fatal" : "warning",
+                  (unsigned)desc);
     if (level == ALERT_FATAL) {
         return TERN_ERR_PEER_ALERT;
     }
@@ -361,7 +433,7 @@ static int on_alert(struct tern_conn *c, const struct tern_record *rec)
         /* RFC 5246 section 7.2.1: "The other party MUST respond with a
          * close_notify alert of its own"; conn_receive() closes once the
          * datagram is done. */
-        c->state = TERN_STATE_CLOSED;
+        set_state(c, TERN_STATE_CLOSED);
         c->deadline = UINT64_MAX;
         return TERN_OK;
     }
@@ -382,6 +454,7 @@ static int on_record(struct tern_conn *c, const struct tern_record *rec, tern_da
     if (rec->type != TERN_CT_APPLICATION_DATA) {
         int rc = c->ops->on_record(&c->v, rec);
         if (rc == TERN_V_REFUSE_RENEGOTIATION) {
+            tern_conn_log(c, TERN_LOG_WARNING, "renegotiation refused");
             if (c->once_len == 0) {
                 queue_alert(c, ALERT_WARNING, TERN_ALERT_NO_RENEGOTIATION);
             }
@@ -438,7 +511,7 @@ static int settle(struct tern_conn *c, uint64_t now_ns)
     struct tern_v_events ev;
     after_handshake_step(c, now_ns, &ev);
     if (ev.paused && c->state == TERN_STATE_HANDSHAKING) {
-        c->state = TERN_STATE_PEER_VERIFY_ERROR;
+        set_state(c, TERN_STATE_PEER_VERIFY_ERROR);
     }
     if (ev.done && c->state == TERN_STATE_HANDSHAKING) {
         c->last_flight_ns = now_ns; /* a server's final flight goes out now */
@@ -447,8 +520,8 @@ static int settle(struct tern_conn *c, uint64_t now_ns)
     return TERN_OK;
 }
 
-static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
-                        tern_data_fn on_data, void *arg)
+static int receive_records(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                           tern_data_fn on_data, void *arg)
 {
     if (c->state == TERN_STATE_FAILED) {
         return c->error;
@@ -463,7 +536,7 @@ static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, si
     }
     if (c->state == TERN_STATE_IDLE) {
         TERN_ENSURE(c->cfg->hs.role == TERN_ROLE_SERVER, TERN_ERR_STATE);
-        c->state = TERN_STATE_HANDSHAKING;
+        set_state(c, TERN_STATE_HANDSHAKING);
         c->auth_drops_before = drops(c)[TERN_DROP_AUTH];
     }
     int rc = walk(c, dgram, len, on_data, arg);
@@ -481,6 +554,19 @@ static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, si
     }
     rc = settle(c, now_ns);
     return rc == TERN_OK ? TERN_OK : fail(c, rc);
+}
+
+static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
+                        tern_data_fn on_data, void *arg)
+{
+    if (!tern_conn_logs(c, TERN_LOG_DEBUG)) {
+        return receive_records(c, now_ns, dgram, len, on_data, arg);
+    }
+    uint32_t before[TERN_DROP_REASONS];
+    memcpy(before, c->ops->drop_counts(&c->v), sizeof(before));
+    int rc = receive_records(c, now_ns, dgram, len, on_data, arg);
+    tern_conn_log_drops(c, before);
+    return rc;
 }
 
 int tern_conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
@@ -519,7 +605,9 @@ ptrdiff_t tern_conn_pull(struct tern_conn *c, uint64_t now_ns, uint8_t *out, siz
     (void)now_ns;
     TERN_ENSURE(c != NULL && out != NULL, TERN_ERR_ARG);
     TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
-    return conn_pull(c, out, cap);
+    ptrdiff_t n = conn_pull(c, out, cap);
+    /* Only a failure changes the state here, and its code fits an int. */
+    return c->n_untold > 0 ? done(c, (int)n) : n;
 }
 
 uint64_t tern_conn_deadline(const struct tern_conn *c)
@@ -553,6 +641,8 @@ static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
     c->timeout_ms = (uint32_t)(next > cfg->timer_max_ms ? cfg->timer_max_ms : next);
     c->deadline = now_ns + c->timeout_ms * NS_PER_MS;
     c->ops->resend(&c->v);
+    tern_conn_log(c, TERN_LOG_DEBUG, "flight sent again (%u of %u), next in %u ms", c->retransmits,
+                  cfg->max_retransmits, (unsigned)c->timeout_ms);
     return TERN_OK;
 }
 
@@ -560,7 +650,7 @@ int tern_conn_timeout(struct tern_conn *c, uint64_t now_ns)
 {
     TERN_ENSURE(c != NULL, TERN_ERR_ARG);
     TERN_ENSURE(!c->busy, TERN_ERR_REENTRANT);
-    return conn_timeout(c, now_ns);
+    return done(c, conn_timeout(c, now_ns));
 }
 
 ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uint8_t *out,
@@ -577,7 +667,7 @@ ptrdiff_t tern_conn_write(struct tern_conn *c, const void *data, size_t len, uin
     TERN_ENSURE(len <= c->sess.peer_record_limit, TERN_ERR_RECORD_OVERFLOW);
     ptrdiff_t n = c->ops->seal(&c->v, TERN_CT_APPLICATION_DATA, data, len, out, cap, c->mtu);
     if (n == TERN_ERR_SEQ_EXHAUSTED) {
-        return fail(c, TERN_ERR_SEQ_EXHAUSTED);
+        return done(c, fail(c, TERN_ERR_SEQ_EXHAUSTED));
     }
     return n;
 }
@@ -593,7 +683,7 @@ int tern_conn_shutdown(struct tern_conn *c)
         return TERN_OK;
     }
     close_now(c);
-    return TERN_OK;
+    return done(c, TERN_OK);
 }
 
 void tern_conn_abort(struct tern_conn *c)
@@ -608,6 +698,7 @@ void tern_conn_abort(struct tern_conn *c)
         return;
     }
     abort_now(c);
+    (void)done(c, TERN_OK);
 }
 
 int tern_conn_ignore_verify_errors(struct tern_conn *c, const struct tern_verify_error *errs,
@@ -624,7 +715,7 @@ static int conn_resume(struct tern_conn *c, uint64_t now_ns)
         return c->error;
     }
     TERN_ENSURE(c->state == TERN_STATE_PEER_VERIFY_ERROR, TERN_ERR_STATE);
-    c->state = TERN_STATE_HANDSHAKING;
+    set_state(c, TERN_STATE_HANDSHAKING);
     int rc = c->ops->resume(&c->v);
     if (rc == TERN_OK) {
         rc = replay_held(c, NULL, NULL);

@@ -16,6 +16,9 @@
 
 /* Largest single datagram kept for sending once (an alert under any suite). */
 #define TERN_CONN_ONCE_MAX 48
+/* State changes one call can make (idle, handshaking, established, closed
+ * or failed), with room to spare. */
+#define TERN_CONN_UNTOLD_MAX 6
 
 struct tern_conn {
     struct tern_config *cfg;
@@ -40,12 +43,16 @@ struct tern_conn {
     uint8_t busy;
     uint8_t quiet;    /* this call silences libcrypto's error queue (conn.c enter()) */
     uint8_t deferred; /* TERN_CONN_DEFER_* */
+    /* States entered and not yet announced (conn.c announce()), oldest first. */
+    uint8_t untold[TERN_CONN_UNTOLD_MAX];
+    uint8_t n_untold;
     /* a datagram to send once: final alert, close_notify, no_renegotiation */
     uint8_t once[TERN_CONN_ONCE_MAX];
     size_t once_len;
     struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
     uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
     size_t ca_names_len;
+    void *user_data; /* the application's (tern_conn_set_user_data()) */
     /* The version's own state, used through ops (no allocation of its own). */
     union {
         struct tern_dtls12 d12;

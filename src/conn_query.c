@@ -164,6 +164,21 @@ const uint8_t *tern_conn_accepted_ca(const struct tern_conn *c, size_t i, size_t
     return NULL;
 }
 
+uint16_t tern_conn_group(const struct tern_conn *c)
+{
+    return negotiated(c) ? c->sess.group : 0;
+}
+
+uint16_t tern_conn_peer_signature_scheme(const struct tern_conn *c)
+{
+    return negotiated(c) ? c->sess.scheme : 0;
+}
+
+void *tern_conn_user_data(const struct tern_conn *c)
+{
+    return c != NULL ? c->user_data : NULL;
+}
+
 uint64_t tern_conn_dropped(const struct tern_conn *c)
 {
     if (c == NULL) {

@@ -19,14 +19,19 @@ extern "C" {
 #endif
 
 struct tern_config;
+struct tern_conn;
 
 enum tern_role {
     TERN_ROLE_CLIENT = 1,
     TERN_ROLE_SERVER = 2,
 };
 
-/* Protocol versions, as on the wire. */
+/* Protocol versions, as on the wire. tern speaks DTLS 1.2; DTLS 1.0 is
+ * deprecated (RFC 8996) and never spoken; DTLS 1.3 is named for
+ * tern_config_set_versions() and not spoken yet. */
+#define TERN_DTLS_1_0 0xfeff
 #define TERN_DTLS_1_2 0xfefd
+#define TERN_DTLS_1_3 0xfefc
 
 /* Limits on pre-shared keys. */
 #define TERN_PSK_IDENTITY_MAX_LEN 128
@@ -187,6 +192,32 @@ TERN_API int tern_config_set_cookie_mode(struct tern_config *cfg, enum tern_cook
 /* Sets relaxation flags (enum tern_config_flag, OR-ed); replaces the
  * previous set. Errors: TERN_ERR_ARG (unknown flag), TERN_ERR_STATE. */
 TERN_API int tern_config_set_flags(struct tern_config *cfg, uint32_t flags);
+
+/* The versions a connection may negotiate, lowest and highest (protocol
+ * order, not numeric: TERN_DTLS_1_2 is below TERN_DTLS_1_3). The default
+ * and, for now, the only choice is DTLS 1.2 alone. Errors: TERN_ERR_ARG
+ * (an unknown version, DTLS 1.0, DTLS 1.3 which tern does not speak yet,
+ * or min above max), TERN_ERR_STATE. */
+TERN_API int tern_config_set_versions(struct tern_config *cfg, uint16_t min, uint16_t max);
+
+/* How much a log callback hears: each level includes those above it. */
+enum tern_log_level {
+    TERN_LOG_ERROR = 1, /* a connection failed: the error and the alert */
+    TERN_LOG_WARNING,   /* alerts received; renegotiation refused */
+    TERN_LOG_INFO,      /* state changes: handshake started, completed (version, suite), closed */
+    TERN_LOG_DEBUG,     /* flights sent again, repeats answered, records dropped and why */
+};
+
+/* Receives one line about connection c (never NULL; the callback may call
+ * its getters). msg is valid during the call only and holds no secret. */
+typedef void (*tern_log_fn)(void *arg, const struct tern_conn *c, enum tern_log_level level,
+                            const char *msg);
+
+/* Logs connections' events up to level max to fn (NULL: silent, the
+ * default). Lines are built only when a callback listens at their level.
+ * Errors: TERN_ERR_ARG (unknown level), TERN_ERR_STATE. */
+TERN_API int tern_config_set_log_callback(struct tern_config *cfg, enum tern_log_level max,
+                                          tern_log_fn fn, void *arg);
 
 /* Key log callback (NULL to turn off). Errors: TERN_ERR_STATE. */
 TERN_API int tern_config_set_keylog_callback(struct tern_config *cfg, tern_keylog_fn fn, void *arg);

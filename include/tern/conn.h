@@ -15,8 +15,9 @@
  * is sticky: every later call returns it, and key material is wiped.
  *
  * Calls from callbacks: the callbacks a connection runs (the certificate
- * decision, the PSK callbacks, the key log, the random generator, and the
- * data callback of tern_conn_receive()) may call on that connection every
+ * decision, the PSK callbacks, the key log, the random generator, the log
+ * and state callbacks, and the data callback of tern_conn_receive()) may
+ * call on that connection every
  * getter (state, error, alerts, version, suite, PSK identity, exporter,
  * verification errors, peer certificate, accepted CAs, drop counters,
  * deadline), tern_conn_write() and tern_conn_set_mtu(). tern_conn_abort(),
@@ -50,6 +51,18 @@ enum tern_state {
      * inspect tern_conn_verify_errors(), then ignore and resume, or abort */
     TERN_STATE_PEER_VERIFY_ERROR,
 };
+
+/* Runs after a connection's state changed (to state), once per change, as
+ * the call that changed it returns; with several changes in one call
+ * (handshaking, then established), once for each, in order. It is how an
+ * application learns that the handshake completed or that the connection
+ * closed or failed without comparing states around every call. c may be
+ * used as from any callback (see above); freeing it here is allowed. */
+typedef void (*tern_state_fn)(void *arg, struct tern_conn *c, enum tern_state state);
+
+/* Sets the state callback of the configuration's connections (NULL: none).
+ * Errors: TERN_ERR_ARG, TERN_ERR_STATE (frozen). */
+TERN_API int tern_config_set_state_callback(struct tern_config *cfg, tern_state_fn fn, void *arg);
 
 /* Receives each application-data record of a datagram, in order. data
  * points into the datagram buffer given to tern_conn_receive() and is valid
@@ -101,6 +114,12 @@ TERN_API int tern_conn_set_server_name(struct tern_conn *c, const char *name);
 
 /* Overrides the configuration's MTU for this connection (256..16384). */
 TERN_API int tern_conn_set_mtu(struct tern_conn *c, size_t mtu);
+
+/* The application's pointer for this connection (a session of its own, a
+ * peer address), for callbacks that get the connection. tern never reads
+ * it. NULL until set; setting on NULL does nothing. */
+TERN_API void tern_conn_set_user_data(struct tern_conn *c, void *data);
+TERN_API void *tern_conn_user_data(const struct tern_conn *c);
 
 /* Client: starts the handshake (the ClientHello becomes ready to pull).
  * A client that may verify an X.509 certificate from the server (it offers
@@ -173,6 +192,14 @@ TERN_API uint16_t tern_conn_version(const struct tern_conn *c);
 TERN_API uint16_t tern_conn_suite(const struct tern_conn *c);
 TERN_API const char *tern_conn_suite_name(const struct tern_conn *c);
 TERN_API const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len);
+
+/* After the handshake: the key exchange's group (IANA TLS Supported Groups
+ * code point: 29 x25519, 23 secp256r1, 24 secp384r1; 0 for plain PSK), and
+ * the signature scheme the peer signed with (IANA TLS SignatureScheme, such
+ * as 0x0403 ecdsa_secp256r1_sha256; 0 when it signed nothing: PSK, or a
+ * client that sent no certificate). 0 before, and on NULL. */
+TERN_API uint16_t tern_conn_group(const struct tern_conn *c);
+TERN_API uint16_t tern_conn_peer_signature_scheme(const struct tern_conn *c);
 
 /* Keying material exporter (RFC 5705), for SRTP (RFC 5764) and others.
  * context may be NULL (no context, context_len 0) or point to context_len

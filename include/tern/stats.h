@@ -6,6 +6,8 @@
 #ifndef TERN_STATS_H
 #define TERN_STATS_H
 
+#include <tern/defs.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,6 +54,10 @@ enum tern_drop_reason {
                                     or not the last message of that flight */
     TERN_DROP_REASONS
 };
+
+/* A short English name of the reason ("replayed", "failed
+ * authentication"), static; "unknown reason" for a value out of range. */
+TERN_API const char *tern_drop_reason_name(enum tern_drop_reason why);
 
 #ifdef __cplusplus
 }

@@ -302,7 +302,7 @@ static int complete(void *v, struct tern_v_kept *kept)
     }
     /* RFC 6347 section 4.1: epoch 0 is no longer needed for reading. */
     tern_rec12_drop_previous_rx(&d->rl);
-    hs->sess->group = hs->group;
+    hs->sess->group = tern_kx_uses_ecdhe(hs->suite->kx) ? hs->group : 0;
     hs->sess->scheme = hs->peer_scheme;
     memset(kept, 0, sizeof(*kept));
     if ((hs->params->flags & TERN_FLAG_KEEP_PEER_CHAIN) != 0) {

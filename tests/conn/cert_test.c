@@ -57,6 +57,22 @@ static void suite_with(const char *cert, uint16_t suite)
     CHECK(ok);
     CHECK_INT(tern_conn_suite(p.client), suite);
     CHECK_INT(tern_conn_verify_errors(p.client, NULL, 0), 0);
+    /* x25519 is both sides' first group (IANA TLS Supported Groups: 29);
+     * the server signed with the scheme of its key (IANA SignatureScheme:
+     * 0x0403 ecdsa_secp256r1_sha256, 0x0807 ed25519, an RSA scheme for
+     * RSA); the client signed nothing. */
+    CHECK_INT(tern_conn_group(p.client), 29);
+    CHECK_INT(tern_conn_group(p.server), 29);
+    uint16_t scheme = tern_conn_peer_signature_scheme(p.client);
+    if (strcmp(cert, "server-ec") == 0) {
+        CHECK_INT(scheme, 0x0403);
+    } else if (strcmp(cert, "ed25519") == 0) {
+        CHECK_INT(scheme, 0x0807);
+    } else {
+        CHECK(scheme == 0x0804 || scheme == 0x0805 || scheme == 0x0806 || scheme == 0x0401 ||
+              scheme == 0x0501 || scheme == 0x0601);
+    }
+    CHECK_INT(tern_conn_peer_signature_scheme(p.server), 0);
     CHECK_INT(pair_send(&p, 1, "signed", 6), TERN_OK);
     CHECK_INT(p.server_got_len, 6);
     pair_free(&p);
@@ -339,6 +355,8 @@ static void client_certificates(void)
     size_t len = 0;
     CHECK(tern_conn_peer_certificate(p.server, 0, &len) != NULL && len > 0);
     CHECK_INT(tern_conn_verify_errors(p.server, NULL, 0), 0);
+    /* The client's CertificateVerify was signed with its P-256 key. */
+    CHECK_INT(tern_conn_peer_signature_scheme(p.server), 0x0403);
     pair_free(&p);
 
     /* Required, and the client has none. */

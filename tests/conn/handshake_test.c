@@ -40,6 +40,13 @@ static void handshake_with(uint16_t suite, int cookies)
     CHECK_INT(tern_conn_suite(p.client), suite);
     CHECK_INT(tern_conn_suite(p.server), suite);
     CHECK_INT(tern_conn_version(p.client), TERN_DTLS_1_2);
+    /* ECDHE_PSK uses the first group of both (x25519, IANA 29); plain PSK
+     * none; nobody signs (RFC 4279, RFC 5489). */
+    uint16_t group = suite == 0xccac || suite == 0xc037 || suite == 0xd001 ? 29 : 0;
+    CHECK_INT(tern_conn_group(p.client), group);
+    CHECK_INT(tern_conn_group(p.server), group);
+    CHECK_INT(tern_conn_peer_signature_scheme(p.client), 0);
+    CHECK_INT(tern_conn_peer_signature_scheme(p.server), 0);
     size_t id_len = 0;
     const uint8_t *id = tern_conn_psk_identity(p.server, &id_len);
     CHECK_INT(id_len, sizeof(g_id) - 1);
