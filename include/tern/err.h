@@ -105,6 +105,9 @@ enum tern_err {
     /* Called from inside one of the connection's own callbacks, where this
      * call is not allowed (each callback's documentation lists what is). */
     TERN_ERR_REENTRANT = -39,
+    /* A record's content type is not one DTLS defines, or is tls12_cid
+     * (RFC 9146) where no Connection ID length was given to read it with. */
+    TERN_ERR_CONTENT_TYPE = -40,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

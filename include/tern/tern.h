@@ -8,6 +8,7 @@
 #include <tern/cookie.h>
 #include <tern/defs.h>
 #include <tern/err.h>
+#include <tern/peek.h>
 #include <tern/selftest.h>
 #include <tern/stats.h>
 #include <tern/verify.h>

@@ -17,6 +17,22 @@ int tern_rec12_type_known(uint8_t type)
     }
 }
 
+/* type, version, epoch and sequence_number: the bytes that the RFC 6347
+ * header and the RFC 9146 header with a Connection ID begin with alike. */
+#define PREFIX_LEN 11
+
+/* Decodes the PREFIX_LEN bytes at b (already bounds-checked) into h. */
+static inline void decode_prefix(const uint8_t *b, struct tern_rec12_header *h)
+{
+    h->type = b[0];
+    h->version = (uint16_t)(b[1] << 8 | b[2]);
+    h->epoch = (uint16_t)(b[3] << 8 | b[4]);
+    h->seq = 0;
+    for (size_t i = 5; i < PREFIX_LEN; i++) {
+        h->seq = h->seq << 8 | b[i];
+    }
+}
+
 /* The 13 header bytes are taken from the reader in one bounds-checked read
  * and decoded at fixed offsets: the record path runs once per datagram and
  * this is its hottest parse. */
@@ -30,14 +46,31 @@ int tern_rec12_header_parse(struct tern_reader *dgram, struct tern_rec12_header 
     /* RFC 5246 section 6.2.3: "The length MUST NOT exceed 2^14 + 2048." */
     TERN_ENSURE(length <= TERN_REC12_MAX_CIPHERTEXT, TERN_ERR_RECORD_OVERFLOW);
     TERN_TRY(tern_r_sub(&r, length, body));
-    h->type = b[0];
-    h->version = (uint16_t)(b[1] << 8 | b[2]);
-    h->epoch = (uint16_t)(b[3] << 8 | b[4]);
-    h->seq = 0;
-    for (size_t i = 5; i < 11; i++) {
-        h->seq = h->seq << 8 | b[i];
-    }
+    decode_prefix(b, h);
     h->length = length;
+    *dgram = r;
+    return TERN_OK;
+}
+
+int tern_rec12_cid_header_parse(struct tern_reader *dgram, size_t cid_len,
+                                struct tern_rec12_header *h, struct tern_reader *cid,
+                                struct tern_reader *body)
+{
+    TERN_ENSURE(cid_len <= TERN_REC12_CID_MAX, TERN_ERR_ARG);
+    struct tern_reader r = *dgram;
+    const uint8_t *b;
+    struct tern_reader c;
+    uint16_t length;
+    TERN_TRY(tern_r_bytes(&r, PREFIX_LEN, &b));
+    TERN_TRY(tern_r_sub(&r, cid_len, &c));
+    TERN_TRY(tern_r_u16(&r, &length));
+    /* RFC 9146 section 4 keeps the other fields "as defined in RFC 6347",
+     * so the ciphertext limit of RFC 5246 section 6.2.3 holds. */
+    TERN_ENSURE(length <= TERN_REC12_MAX_CIPHERTEXT, TERN_ERR_RECORD_OVERFLOW);
+    TERN_TRY(tern_r_sub(&r, length, body));
+    decode_prefix(b, h);
+    h->length = length;
+    *cid = c;
     *dgram = r;
     return TERN_OK;
 }

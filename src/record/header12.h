@@ -22,6 +22,9 @@ enum tern_content_type {
     TERN_CT_ALERT = 21,
     TERN_CT_HANDSHAKE = 22,
     TERN_CT_APPLICATION_DATA = 23,
+    /* RFC 9146 section 4: the outer type of a record that carries a
+     * Connection ID (its real type is inside the protection). */
+    TERN_CT_TLS12_CID = 25,
 };
 
 #define TERN_DTLS10_VERSION 0xfeffu
@@ -43,7 +46,8 @@ struct tern_rec12_header {
     uint16_t length;
 };
 
-/* Whether type is a content type DTLS 1.2 carries (1) or not (0). */
+/* Whether type is a content type the DTLS 1.2 record layer handles (1) or
+ * not (0); tls12_cid is not one of them yet. */
 int tern_rec12_type_known(uint8_t type);
 
 /* Reads one record header from dgram and splits its fragment off into body.
@@ -52,6 +56,34 @@ int tern_rec12_type_known(uint8_t type);
  * the datagram), TERN_ERR_RECORD_OVERFLOW (length above 2^14 + 2048). */
 int tern_rec12_header_parse(struct tern_reader *dgram, struct tern_rec12_header *h,
                             struct tern_reader *body);
+
+/* The DTLS 1.2 record header with a Connection ID (RFC 9146 section 4):
+ *
+ *   struct {
+ *       ContentType outer_type = tls12_cid;
+ *       ProtocolVersion version;
+ *       uint16 epoch;
+ *       uint48 sequence_number;
+ *       opaque cid[cid_length];
+ *       uint16 length;
+ *       opaque enc_content[DTLSCiphertext.length];
+ *   } DTLSCiphertext;
+ *
+ * cid_length is not on the wire: the receiver chose the CID it receives,
+ * so only it knows how long the CID is. The extension carries it as
+ * cid<0..2^8-1> (RFC 9146 section 3). */
+#define TERN_REC12_CID_MAX 255
+
+/* Reads one record header with a cid_len-byte Connection ID from dgram:
+ * the fields as tern_rec12_header_parse() (the type is not checked), the
+ * CID split off into cid and the fragment into body; the header is
+ * TERN_REC12_HEADER_LEN + cid_len bytes. On failure dgram is unchanged.
+ * Errors: TERN_ERR_ARG (cid_len above TERN_REC12_CID_MAX), TERN_ERR_DECODE
+ * (header truncated, or length past the end of the datagram),
+ * TERN_ERR_RECORD_OVERFLOW (length above 2^14 + 2048). */
+int tern_rec12_cid_header_parse(struct tern_reader *dgram, size_t cid_len,
+                                struct tern_rec12_header *h, struct tern_reader *cid,
+                                struct tern_reader *body);
 
 /* The additional data of a DTLS 1.2 AEAD record: seq_num (epoch ||
  * sequence_number, RFC 6347 section 4.1.2.1) + type + version + length of

@@ -66,6 +66,8 @@ static const struct err_info g_errs[] = {
      "certificate verification needs the server's name (or TERN_FLAG_NO_NAME_CHECK)"},
     {TERN_ERR_COOKIE, -1, 0, "no ClientHello with a cookie verified for this peer"},
     {TERN_ERR_REENTRANT, -1, 0, "call not allowed from the connection's own callback"},
+    {TERN_ERR_CONTENT_TYPE, -1, 0,
+     "record of an unknown content type, or a CID record without a CID length"},
 };
 
 static const struct err_info *lookup(int err)
