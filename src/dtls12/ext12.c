@@ -442,6 +442,111 @@ static int server_process_signature_algorithms(struct tern_hs12 *hs, unsigned ms
     return TERN_OK;
 }
 
+/* ---- ALPN (RFC 7301) ---------------------------------------------------------- */
+
+/* The protocols this side configured (tern_config_set_alpn()), as the
+ * entries of a ProtocolNameList. */
+static struct tern_reader our_protocols(const struct tern_hs12 *hs)
+{
+    struct tern_reader r;
+    tern_r_init(&r, hs->params->alpn, hs->params->alpn_len);
+    return r;
+}
+
+static void keep_protocol(struct tern_hs12 *hs, struct tern_reader name)
+{
+    /* A name from our own list: 1..255 bytes, no NUL inside. */
+    memcpy(hs->sess->alpn, name.p, name.len);
+    hs->sess->alpn[name.len] = '\0';
+    hs->sess->alpn_len = (uint8_t)name.len;
+}
+
+static void forget_protocol(struct tern_hs12 *hs)
+{
+    hs->sess->alpn_len = 0;
+    hs->sess->alpn[0] = '\0';
+}
+
+static int client_needs_alpn(const struct tern_hs12 *hs, unsigned msg)
+{
+    (void)msg;
+    return hs->params->alpn_len > 0;
+}
+
+/* RFC 7301 section 3.1: the client's protocols "in descending order of
+ * preference". */
+static int client_build_alpn(const struct tern_hs12 *hs, unsigned msg, struct tern_writer *w)
+{
+    (void)msg;
+    tern_ext_alpn_write(w, hs->params->alpn, hs->params->alpn_len);
+    return TERN_OK;
+}
+
+/* No answer from the server: no protocol, and the handshake goes on (the
+ * application reads tern_conn_alpn() and decides). An answer is one name
+ * (tern_exts_check_bodies() refused any other count), and must be one we
+ * offered (RFC 7301 section 3.2: the server "will only select a protocol
+ * if the client supports it"); an answer to a client that offered none was
+ * refused as unsupported_extension before this. */
+static int client_process_alpn(struct tern_hs12 *hs, unsigned msg, const struct tern_reader *body)
+{
+    (void)msg;
+    forget_protocol(hs);
+    if (body == NULL) {
+        return TERN_OK;
+    }
+    struct tern_reader name;
+    TERN_TRY(tern_ext_alpn_selected_parse(*body, &name));
+    TERN_ENSURE(tern_ext_alpn_contains(our_protocols(hs), name.p, name.len),
+                TERN_ERR_ILLEGAL_PARAMETER);
+    keep_protocol(hs, name);
+    return TERN_OK;
+}
+
+static int server_needs_alpn(const struct tern_hs12 *hs, unsigned msg)
+{
+    (void)msg;
+    return answered(hs, TERN_EXTI_ALPN);
+}
+
+/* RFC 7301 section 3.1: the ServerHello's list holds exactly one name. */
+static int server_build_alpn(const struct tern_hs12 *hs, unsigned msg, struct tern_writer *w)
+{
+    (void)msg;
+    tern_ext_alpn_selected_write(w, (const uint8_t *)hs->sess->alpn, hs->sess->alpn_len);
+    return TERN_OK;
+}
+
+/* RFC 7301 section 3.2: "the server SHOULD select the most highly
+ * preferred protocol that it supports and that is also advertised by the
+ * client": the server's order decides. A server without a list ignores
+ * the client's, as it would any name it does not recognize (section 3.1).
+ * The work is bounded: at most TERN_ALPN_MAX_PROTOCOLS passes over the
+ * client's list. */
+static int server_process_alpn(struct tern_hs12 *hs, unsigned msg, const struct tern_reader *body)
+{
+    (void)msg;
+    forget_protocol(hs);
+    if (body == NULL || hs->params->alpn_len == 0) {
+        return TERN_OK;
+    }
+    struct tern_reader offered;
+    TERN_TRY(tern_ext_alpn_parse(*body, &offered));
+    struct tern_reader ours = our_protocols(hs);
+    struct tern_reader name;
+    while (tern_ext_alpn_next(&ours, &name)) {
+        if (tern_ext_alpn_contains(offered, name.p, name.len)) {
+            keep_protocol(hs, name);
+            hs->sv.echo_exts |= BIT(TERN_EXTI_ALPN);
+            return TERN_OK;
+        }
+    }
+    /* RFC 7301 section 3.2: "In the event that the server supports no
+     * protocols that the client advertises, then the server SHALL respond
+     * with a fatal "no_application_protocol" alert." */
+    return TERN_ERR_NO_APPLICATION_PROTOCOL;
+}
+
 /* ---- the table --------------------------------------------------------------- */
 
 /* In the order both roles process the peer's extensions (what every
@@ -482,6 +587,9 @@ static const struct tern_ext12 g_rows[] = {
     {TERN_EXTI_SUPPORTED_GROUPS,
      {client_offers_ecdhe, client_build_supported_groups, NULL},
      {NULL, NULL, NULL}},
+    {TERN_EXTI_ALPN,
+     {client_needs_alpn, client_build_alpn, client_process_alpn},
+     {server_needs_alpn, server_build_alpn, server_process_alpn}},
 };
 
 #define N_ROWS (sizeof(g_rows) / sizeof(g_rows[0]))
@@ -499,6 +607,7 @@ static const uint8_t g_client_hello_order[] = {
     TERN_EXTI_EXTENDED_MASTER_SECRET,
     TERN_EXTI_RENEGOTIATION_INFO,
     TERN_EXTI_RECORD_SIZE_LIMIT,
+    TERN_EXTI_ALPN,
 };
 
 _Static_assert(sizeof(g_client_hello_order) == N_ROWS, "every row has a place in a ClientHello");

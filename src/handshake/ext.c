@@ -145,6 +145,10 @@ int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg)
         case TERN_EXTI_RENEGOTIATION_INFO:
             TERN_TRY(tern_ext_renegotiation_info_parse(b, &list));
             break;
+        case TERN_EXTI_ALPN:
+            TERN_TRY(in_ch ? tern_ext_alpn_parse(b, &list)
+                           : tern_ext_alpn_selected_parse(b, &list));
+            break;
         default:
             break; /* not read by tern (never offered, so never in a ServerHello) */
         }

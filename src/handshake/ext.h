@@ -88,7 +88,8 @@ int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *o
  * a hello is checked whole before any of it changes the handshake, so
  * that a malformed one can be dropped without a trace (STYLE.md
  * convention 7, parse then process). Errors: TERN_ERR_DECODE,
- * TERN_ERR_ILLEGAL_PARAMETER (a record_size_limit below 64). */
+ * TERN_ERR_ILLEGAL_PARAMETER (a record_size_limit below 64, a ServerHello
+ * ALPN naming other than exactly one protocol). */
 int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg);
 
 static inline int tern_exts_has(const struct tern_exts *e, enum tern_ext_index i)

@@ -166,6 +166,26 @@ static void client_hello_block_named(void)
     fixture_clear(&f);
 }
 
+/* ALPN (RFC 7301 section 3.1) comes last, the configured names in order. */
+static void client_hello_block_alpn(void)
+{
+    struct tern_config *cfg = psk_config(TERN_ROLE_CLIENT);
+    static const uint16_t suite = 0xc0a8;
+    static const char *const alpn[] = {"h2", "http/1.1"};
+    CHECK_INT(tern_config_set_suites(cfg, &suite, 1), TERN_OK);
+    CHECK_INT(tern_config_set_alpn(cfg, alpn, 2), TERN_OK);
+    struct fixture f;
+    fixture_init(&f, cfg);
+    expect_block(&f.hs, CH,
+                 "0021"
+                 "0017 0000"
+                 "ff01 0001 00"
+                 "001c 0002 4000"
+                 "0010 000e 000c 02 6832 08 687474702f312e31");
+    CHECK(f.hs.cl.offered_exts & (1u << TERN_EXTI_ALPN));
+    fixture_clear(&f);
+}
+
 /* A server answering everything it can for an ECDHE certificate suite:
  * the ServerHello's order, the types chosen, uncompressed points. */
 static void server_hello_block(void)
@@ -188,6 +208,20 @@ static void server_hello_block(void)
                  "0014 0001 02"
                  "0013 0001 00"
                  "000b 0002 01 00");
+    /* With a protocol chosen, ALPN comes last: its one name. */
+    f.hs.sv.echo_exts |= 1u << TERN_EXTI_ALPN;
+    memcpy(f.sess.alpn, "coap", 5);
+    f.sess.alpn_len = 4;
+    expect_block(&f.hs, SH,
+                 "002a"
+                 "0017 0000"
+                 "ff01 0001 00"
+                 "001c 0002 4000"
+                 "0014 0001 02"
+                 "0013 0001 00"
+                 "000b 0002 01 00"
+                 "0010 0007 0005 04 636f6170");
+    f.hs.sv.echo_exts &= ~(1u << TERN_EXTI_ALPN);
     /* A PSK suite: no certificate types, no point formats. */
     f.hs.suite = tern_suite_by_id(0xc0a8);
     expect_block(&f.hs, SH, "000f 0017 0000 ff01 0001 00 001c 0002 4000");
@@ -238,7 +272,7 @@ static void client_refuses_what_it_did_not_offer(void)
     /* Offered by a client with an ECDHE suite, not by this one. */
     CHECK_INT(process_hex(&f.hs, SH, "0017 0000 000b 0002 01 00"), TERN_ERR_UNSUPPORTED_EXTENSION);
     CHECK_INT(process_hex(&f.hs, SH, "0017 0000 0000 0000"), TERN_ERR_UNSUPPORTED_EXTENSION);
-    CHECK_INT(process_hex(&f.hs, SH, "0017 0000 0010 0003 02 6832"),
+    CHECK_INT(process_hex(&f.hs, SH, "0017 0000 0010 0005 0003 02 6832"),
               TERN_ERR_UNSUPPORTED_EXTENSION);
     /* A type tern does not know was never offered. */
     CHECK_INT(process_hex(&f.hs, SH, "0017 0000 4242 0000"), TERN_ERR_UNSUPPORTED_EXTENSION);
@@ -249,5 +283,6 @@ static void client_refuses_what_it_did_not_offer(void)
 }
 
 TEST_MAIN(T(client_hello_order_is_a_permutation), T(rows_send_only_where_allowed),
-          T(client_hello_block_psk), T(client_hello_block_named), T(server_hello_block),
-          T(server_answers_what_was_asked), T(client_refuses_what_it_did_not_offer))
+          T(client_hello_block_psk), T(client_hello_block_named), T(client_hello_block_alpn),
+          T(server_hello_block), T(server_answers_what_was_asked),
+          T(client_refuses_what_it_did_not_offer))

@@ -673,14 +673,14 @@ static void check_bodies_each_bad(void)
     }
 }
 
-/* Bodies of extensions tern never negotiates are not read (use_srtp, ALPN,
+/* Bodies of extensions tern never negotiates are not read (use_srtp,
  * encrypt_then_mac, session_ticket, connection_id): whatever they hold,
  * the hello is taken; the state machine refuses them in a ServerHello
- * because tern never offers them. */
+ * because tern never offers them. (ALPN, negotiated since RFC 7301 came
+ * in, is read: check_bodies_alpn.) */
 static void check_bodies_unread(void)
 {
     static const char blk[] = "000e 0001 ff"
-                              "0010 0001 ff"
                               "0016 0001 ff"
                               "0023 0001 ff"
                               "0036 0001 ff";
@@ -691,10 +691,48 @@ static void check_bodies_unread(void)
     CHECK_INT(tern_exts_check_bodies(&e, SH), TERN_OK);
 }
 
+/* ALPN bodies are checked in both hellos, whoever configured ALPN: a
+ * ClientHello's list (RFC 7301 section 3.1), a ServerHello's one name. */
+static void check_bodies_alpn(void)
+{
+    static const struct {
+        unsigned msg;
+        const char *block;
+        int want;
+    } cases[] = {
+        {CH, "0010 0005 0003 02 6832", TERN_OK},
+        {CH, "0010 000e 000c 02 6832 08 687474702f312e31", TERN_OK},
+        {CH, "0010 0002 0000", TERN_ERR_DECODE},            /* empty list */
+        {CH, "0010 0003 0001 00", TERN_ERR_DECODE},         /* empty name */
+        {CH, "0010 0004 0003 02 68", TERN_ERR_DECODE},      /* truncated */
+        {CH, "0010 0006 0003 02 6832 00", TERN_ERR_DECODE}, /* trailing byte */
+        {CH, "0010 0001 ff", TERN_ERR_DECODE},
+        {SH, "0010 0005 0003 02 6832", TERN_OK},
+        {SH, "0010 0008 0006 02 6832 02 6833", TERN_ERR_ILLEGAL_PARAMETER},
+        {SH, "0010 0002 0000", TERN_ERR_DECODE},
+        {SH, "0010 0003 0001 00", TERN_ERR_DECODE},
+        {SH, "0010 0006 0003 02 6832 00", TERN_ERR_DECODE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tern_exts e;
+        int rc = parse(cases[i].block, cases[i].msg, &e);
+        CHECK_INT(rc, TERN_OK);
+        if (rc != TERN_OK) {
+            continue;
+        }
+        int got = tern_exts_check_bodies(&e, cases[i].msg);
+        if (got != cases[i].want) {
+            fprintf(stderr, "  case %zu: %s\n", i, cases[i].block);
+        }
+        CHECK_INT(got, cases[i].want);
+    }
+}
+
 TEST_MAIN(T(empty_block), T(each_known_extension_in_each_hello), T(all_known_in_one_client_hello),
           T(unknown_extensions_ignored), T(duplicates_refused), T(duplicate_unknown_past_the_bound),
           T(malformed_blocks), T(wrong_message), T(server_name_bodies), T(u16_list_bodies),
           T(point_formats_bodies), T(empty_bodies), T(renegotiation_info_bodies),
           T(record_size_limit_bodies), T(cert_type_bodies), T(alpn_bodies), T(alpn_contains),
           T(writers_round_trip), T(writers_refuse_overlong), T(table_accessors),
-          T(check_bodies_good), T(check_bodies_each_bad), T(check_bodies_unread))
+          T(check_bodies_good), T(check_bodies_each_bad), T(check_bodies_unread),
+          T(check_bodies_alpn))
