@@ -1,7 +1,7 @@
 /* Fuzz target: a handshake message as the server first sees it. The input
  * is a handshake record body: the handshake header, then a ClientHello (or
  * anything else), whose extension bodies are all put through their
- * decoders. */
+ * decoders (ALPN's list walked name by name). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -42,6 +42,22 @@ static void decode_extensions(const struct tern_exts *e)
         tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit) == 0 &&
         limit < 64) {
         abort();
+    }
+    if (tern_exts_has(e, TERN_EXTI_ALPN) &&
+        tern_ext_alpn_parse(e->body[TERN_EXTI_ALPN], &out) == 0) {
+        /* An accepted list walks to its end in names of 1..255 bytes. */
+        struct tern_reader name;
+        size_t n = 0;
+        while (tern_ext_alpn_next(&out, &name)) {
+            if (name.len < 1 || name.len > 255) {
+                abort();
+            }
+            (void)tern_ext_alpn_contains(e->body[TERN_EXTI_ALPN], name.p, name.len);
+            n++;
+        }
+        if (n == 0 || tern_r_left(&out) != 0) {
+            abort();
+        }
     }
 }
 

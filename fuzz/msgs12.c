@@ -1,8 +1,8 @@
 /* Fuzz target: the DTLS 1.2 messages after ClientHello that the PSK key
- * exchanges use, and the extensions of a ServerHello. Byte 0 picks the
- * parser (ServerHello with every extension body decoded, ServerKeyExchange
- * for PSK and ECDHE_PSK, ClientKeyExchange for both, ServerHelloDone,
- * Finished); the rest is the message body. What a parser accepts must lie
+ * exchanges use, and the extensions of a ServerHello (ALPN among them).
+ * Byte 0 picks the parser (ServerHello with every extension body decoded,
+ * ServerKeyExchange for PSK and ECDHE_PSK, ClientKeyExchange for both,
+ * ServerHelloDone, Finished); the rest is the message body. What a parser accepts must lie
  * inside the input and within the limits it promises. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +61,14 @@ static void server_extensions(const struct tern_exts *e)
     }
     if (tern_exts_has(e, TERN_EXTI_EXTENDED_MASTER_SECRET)) {
         (void)tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]);
+    }
+    if (tern_exts_has(e, TERN_EXTI_ALPN) &&
+        tern_ext_alpn_selected_parse(e->body[TERN_EXTI_ALPN], &out) == 0) {
+        /* The one protocol a ServerHello names: 1..255 bytes. */
+        inside(out);
+        if (out.len < 1 || out.len > 255) {
+            abort();
+        }
     }
 }
 

@@ -78,6 +78,7 @@ static void config_release(struct tern_config *cfg)
 {
     if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         free_credentials(cfg);
+        tern_free(cfg->hs.alpn);
         tern_zeroize(cfg, sizeof(*cfg));
         tern_free(cfg);
     }
@@ -282,5 +283,42 @@ int tern_config_set_random_callback(struct tern_config *cfg, tern_random_fn fn, 
     MUTABLE(cfg);
     cfg->hs.rng.fn = fn;
     cfg->hs.rng.arg = arg;
+    return TERN_OK;
+}
+
+/* The largest ProtocolNameList tern_config_set_alpn() can make must fit
+ * protocol_name_list<2..2^16-1> (RFC 7301 section 3.1) and its extension,
+ * a 16-bit length of its own. */
+_Static_assert((1 + TERN_ALPN_NAME_MAX_LEN) * TERN_ALPN_MAX_PROTOCOLS <= 65535 - 2,
+               "the longest ALPN list fits its extension");
+
+int tern_config_set_alpn(struct tern_config *cfg, const char *const *protocols, size_t n)
+{
+    MUTABLE(cfg);
+    TERN_ENSURE(protocols != NULL && n > 0 && n <= TERN_ALPN_MAX_PROTOCOLS, TERN_ERR_ARG);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        TERN_ENSURE(protocols[i] != NULL, TERN_ERR_ARG);
+        /* RFC 7301 section 3.1: ProtocolName<1..2^8-1>. Counted without
+         * reading past the longest name allowed. */
+        size_t len = 0;
+        while (len <= TERN_ALPN_NAME_MAX_LEN && protocols[i][len] != '\0') {
+            len++;
+        }
+        TERN_ENSURE(len >= 1 && len <= TERN_ALPN_NAME_MAX_LEN, TERN_ERR_ARG);
+        total += 1 + len;
+    }
+    uint8_t *list = tern_alloc(total);
+    TERN_ENSURE(list != NULL, TERN_ERR_NOMEM);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(protocols[i]);
+        list[at++] = (uint8_t)len;
+        memcpy(list + at, protocols[i], len);
+        at += len;
+    }
+    tern_free(cfg->hs.alpn);
+    cfg->hs.alpn = list;
+    cfg->hs.alpn_len = total;
     return TERN_OK;
 }

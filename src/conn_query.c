@@ -68,6 +68,15 @@ const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t *len)
     return c->sess.psk_identity;
 }
 
+const char *tern_conn_alpn(const struct tern_conn *c, size_t *len)
+{
+    int none = !negotiated(c) || c->sess.alpn_len == 0;
+    if (len != NULL) {
+        *len = none ? 0 : c->sess.alpn_len;
+    }
+    return none ? NULL : c->sess.alpn;
+}
+
 /* RFC 5705 section 4: labels the TLS PRF already uses "MUST NOT" be given
  * to the exporter, or its output could equal a key or a Finished. */
 static int label_reserved(const char *label)

@@ -30,6 +30,7 @@ struct cli_opts {
     int rpk;                   /* --key is a raw public key pair (RFC 7250) */
     const char *peer_keys[16]; /* raw public keys accepted from the peer */
     size_t n_peer_keys;
+    const char *alpn; /* ALPN protocols, comma-separated, most preferred first */
 };
 
 /* Prints every reason the peer's certificate was refused. */
@@ -41,6 +42,11 @@ uint64_t cli_now(void);
 /* Applies --psk, --ciphers, --mtu and the key log to cfg. Prints the reason
  * and returns -1 on a bad option. */
 int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file);
+
+/* What ALPN gave c, for the line that reports a session: ", ALPN NAME",
+ * or ", no ALPN protocol" when this side asked for one (asked) and none was
+ * agreed, else "". Writes into buf (cap bytes) and returns it. */
+const char *cli_alpn_note(const struct tern_conn *c, int asked, char *buf, size_t cap);
 
 /* Resolves "HOST:PORT" (or "[V6]:PORT") for UDP. Returns 0 or -1 (printed). */
 int cli_resolve(const char *hostport, int passive, struct sockaddr_storage *addr,

@@ -68,8 +68,57 @@ static FILE *open_keylog(const char *path)
     return f;
 }
 
+/* --alpn NAME,NAME,...: the protocols in order, at most
+ * TERN_ALPN_MAX_PROTOCOLS. */
+static int configure_alpn(struct tern_config *cfg, const char *list)
+{
+    char copy[TERN_ALPN_MAX_PROTOCOLS * (TERN_ALPN_NAME_MAX_LEN + 1)];
+    const char *names[TERN_ALPN_MAX_PROTOCOLS];
+    size_t n = 0;
+    size_t len = strlen(list);
+    int ok = len > 0 && len < sizeof(copy);
+    if (ok) {
+        memcpy(copy, list, len + 1);
+        for (char *p = copy; ok; p++) {
+            char *comma = strchr(p, ',');
+            ok = n < TERN_ALPN_MAX_PROTOCOLS;
+            if (ok) {
+                names[n++] = p;
+            }
+            if (comma == NULL) {
+                break;
+            }
+            *comma = '\0';
+            p = comma;
+        }
+    }
+    int rc = ok ? tern_config_set_alpn(cfg, names, n) : TERN_ERR_ARG;
+    if (rc != TERN_OK) {
+        fprintf(stderr,
+                "tern: --alpn wants 1 to %d comma-separated protocol names of 1 to %d bytes: "
+                "%s\n",
+                TERN_ALPN_MAX_PROTOCOLS, TERN_ALPN_NAME_MAX_LEN, tern_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+const char *cli_alpn_note(const struct tern_conn *c, int asked, char *buf, size_t cap)
+{
+    const char *name = tern_conn_alpn(c, NULL);
+    if (name != NULL) {
+        snprintf(buf, cap, ", ALPN %s", name);
+    } else {
+        snprintf(buf, cap, "%s", asked ? ", no ALPN protocol" : "");
+    }
+    return buf;
+}
+
 int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file)
 {
+    if (o->alpn != NULL && configure_alpn(cfg, o->alpn) < 0) {
+        return -1;
+    }
     if (o->psk != NULL) {
         const char *colon = strrchr(o->psk, ':');
         if (colon == NULL || colon == o->psk) {

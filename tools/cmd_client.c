@@ -231,8 +231,10 @@ int cli_client(const struct cli_opts *o)
     if (handshake(&r, o->timeout > 0 ? o->timeout : 10.0) < 0) {
         goto out;
     }
-    fprintf(stderr, "tern: connected to %s, DTLS 1.2, %s\n", o->target,
-            tern_conn_suite_name(r.conn));
+    char alpn[TERN_ALPN_NAME_MAX_LEN + 32];
+    fprintf(stderr, "tern: connected to %s, DTLS 1.2, %s%s\n", o->target,
+            tern_conn_suite_name(r.conn),
+            cli_alpn_note(r.conn, o->alpn != NULL, alpn, sizeof(alpn)));
     fprintf(stderr, "tern: handshake done in %.3f s, %u datagrams sent, %u received\n",
             (double)(cli_now() - start) / 1e9, r.sent, r.received);
     if (exchange(&r) < 0) {

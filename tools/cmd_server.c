@@ -21,6 +21,7 @@ static void on_signal(int sig)
 struct server_run {
     int fd;
     int echo;
+    int alpn; /* --alpn was given */
     struct tern_config *cfg;
     struct tern_cookie *gate;
     struct tern_conn *conn;
@@ -138,14 +139,16 @@ static void handle(struct server_run *s, uint8_t *buf, size_t len,
     if (before != TERN_STATE_ESTABLISHED && now == TERN_STATE_ESTABLISHED) {
         size_t id_len = 0;
         const uint8_t *id = tern_conn_psk_identity(s->conn, &id_len);
+        char alpn[TERN_ALPN_NAME_MAX_LEN + 32];
+        cli_alpn_note(s->conn, s->alpn, alpn, sizeof(alpn));
         if (id != NULL) {
-            fprintf(stderr, "tern: session with PSK identity '%.*s', DTLS 1.2, %s\n", (int)id_len,
-                    (const char *)id, tern_conn_suite_name(s->conn));
+            fprintf(stderr, "tern: session with PSK identity '%.*s', DTLS 1.2, %s%s\n", (int)id_len,
+                    (const char *)id, tern_conn_suite_name(s->conn), alpn);
         } else {
             size_t cert_len = 0;
             int client_cert = tern_conn_peer_certificate(s->conn, 0, &cert_len) != NULL;
-            fprintf(stderr, "tern: session, DTLS 1.2, %s%s\n", tern_conn_suite_name(s->conn),
-                    client_cert ? ", client certificate verified" : "");
+            fprintf(stderr, "tern: session, DTLS 1.2, %s%s%s\n", tern_conn_suite_name(s->conn),
+                    client_cert ? ", client certificate verified" : "", alpn);
         }
     }
     if (now == TERN_STATE_CLOSED) {
@@ -222,6 +225,7 @@ int cli_server(const struct cli_opts *o)
     memset(&s, 0, sizeof(s));
     s.fd = -1;
     s.echo = o->echo;
+    s.alpn = o->alpn != NULL;
     FILE *keylog = NULL;
     int status = 1;
     if (tern_config_new(&s.cfg, TERN_ROLE_SERVER) != TERN_OK ||

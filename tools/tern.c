@@ -17,18 +17,19 @@ static void usage(FILE *out)
                  "               [--keylog FILE] [--timeout SECONDS]\n"
                  "               [--ca FILE] [--servername NAME] [--cert FILE --key FILE]\n"
                  "               [--no-name-check] [--insecure] [--rpk --key FILE]\n"
-                 "               [--peer-key FILE]...\n"
+                 "               [--peer-key FILE]... [--alpn PROTO,PROTO...]\n"
                  "               handshake, send each stdin line as one datagram, print each\n"
                  "               datagram received; after end of input wait 1 s for replies,\n"
                  "               send close_notify and exit 0 (non-zero with the reason on\n"
-                 "               failure); once connected it reports the suite, then the\n"
-                 "               handshake's duration and datagrams sent and received, on\n"
-                 "               stderr\n"
+                 "               failure); once connected it reports the suite (and, with\n"
+                 "               --alpn, the protocol agreed), then the handshake's duration\n"
+                 "               and datagrams sent and received, on stderr\n"
                  "  server --bind ADDR:PORT [--psk IDENTITY:HEXKEY] [--ciphers LIST]\n"
                  "               [--no-cookie] [--echo] [--keylog FILE] [--mtu N]\n"
                  "               [--cert FILE --key FILE] [--ca FILE]\n"
                  "               [--verify-client none|optional|require]\n"
                  "               [--rpk --key FILE] [--peer-key FILE]...\n"
+                 "               [--alpn PROTO,PROTO...]\n"
                  "               serve one peer at a time: echo each datagram back (--echo)\n"
                  "               or print it; runs until SIGINT or SIGTERM\n"
                  "  selftest     run the known-answer tests of every primitive and a record\n"
@@ -45,6 +46,10 @@ static void usage(FILE *out)
                  "--insecure turns verification off and is for tests only.\n"
                  "--rpk sends the public key of --key instead of a certificate (RFC 7250);\n"
                  "--peer-key (repeatable) lists the raw public keys accepted from the peer.\n"
+                 "--alpn lists application protocols (RFC 7301), most preferred first; a\n"
+                 "server picks its most preferred one that the client offers and refuses\n"
+                 "a client with none in common (alert no_application_protocol); a client\n"
+                 "whose server does not answer goes on without one.\n"
                  "SSLKEYLOGFILE in the environment works like --keylog. The key log is\n"
                  "created readable by its owner alone (0600); one others can read is refused.\n"
                  "  --version    print the library version\n"
@@ -101,6 +106,8 @@ static int run_peer(int is_client, int argc, char **argv)
             takes = 0;
         } else if (strcmp(a, "--peer-key") == 0 && v != NULL && o.n_peer_keys < 16) {
             o.peer_keys[o.n_peer_keys++] = v;
+        } else if (strcmp(a, "--alpn") == 0 && v != NULL) {
+            o.alpn = v;
         } else if (strcmp(a, "--ca") == 0 && v != NULL) {
             o.ca = v;
         } else if (is_client && strcmp(a, "--servername") == 0 && v != NULL) {

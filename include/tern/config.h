@@ -37,6 +37,10 @@ enum tern_role {
 #define TERN_PSK_IDENTITY_MAX_LEN 128
 #define TERN_PSK_KEY_MAX_LEN      64
 
+/* Limits on ALPN protocol names (tern_config_set_alpn()). */
+#define TERN_ALPN_NAME_MAX_LEN  255
+#define TERN_ALPN_MAX_PROTOCOLS 16
+
 /* Default handshake timers (RFC 6347 section 4.2.4.1). */
 #define TERN_DEFAULT_TIMER_INITIAL_MS 1000
 #define TERN_DEFAULT_TIMER_MAX_MS     60000
@@ -278,6 +282,40 @@ TERN_API int tern_config_set_verify_pause(struct tern_config *cfg, int on);
  * other problem. Raw public keys are not judged by it.
  * Errors: TERN_ERR_ARG (NULL, or level outside 0..5), TERN_ERR_STATE. */
 TERN_API int tern_config_set_security_level(struct tern_config *cfg, int level);
+
+/* Application-Layer Protocol Negotiation (RFC 7301): the application
+ * protocols this side speaks over the connection, most preferred first,
+ * by the names IANA registers for them ("h2", "coap", "webrtc", ...).
+ * protocols holds n NUL-terminated names of 1..TERN_ALPN_NAME_MAX_LEN
+ * bytes each, at most TERN_ALPN_MAX_PROTOCOLS of them (a list that size
+ * always fits the extension, whose list is at most 2^16-1 bytes). The
+ * names are copied: the configuration owns its copy and frees it with
+ * itself, and a second call replaces the list. Keep a client's list
+ * short: a server behind a stateless cookie exchange (tern's gate,
+ * OpenSSL's) answers only a ClientHello that fits in one datagram (the
+ * MTU, 1200 bytes by default), and the list is part of it.
+ *
+ * A client offers the list in its ClientHello, and the server picks one:
+ * - A server with a list chooses its own most preferred protocol among
+ *   those the client offers: the server's preference wins (RFC 7301
+ *   section 3.2). When none is on both lists the handshake fails with
+ *   TERN_ERR_NO_APPLICATION_PROTOCOL and the server sends the fatal
+ *   no_application_protocol alert (120). A client that offers no ALPN is
+ *   served without a protocol.
+ * - A server without a list ignores the client's offer.
+ * - A client whose offer the server leaves unanswered (a server without
+ *   ALPN) completes the handshake without a protocol, as OpenSSL and
+ *   GnuTLS do: tern_conn_alpn() then returns NULL, and the application
+ *   decides whether it can go on. A ServerHello that names a protocol the
+ *   client did not offer, or more than one, fails the handshake with
+ *   TERN_ERR_ILLEGAL_PARAMETER; one that answers a client that offered
+ *   none, with TERN_ERR_UNSUPPORTED_EXTENSION.
+ * tern_conn_alpn() reads the protocol chosen.
+ * Errors: TERN_ERR_ARG (cfg or protocols NULL, n 0 or above
+ * TERN_ALPN_MAX_PROTOCOLS, a name NULL, empty or longer than
+ * TERN_ALPN_NAME_MAX_LEN), TERN_ERR_STATE (a connection uses the
+ * configuration), TERN_ERR_NOMEM. On error the previous list stays. */
+TERN_API int tern_config_set_alpn(struct tern_config *cfg, const char *const *protocols, size_t n);
 
 /* Raw public keys (RFC 7250), as CoAP's RPK mode and RIOT's credman use
  * them: our own key pair (PEM or DER private key; P-256 ECDSA, P-384 or

@@ -18,9 +18,9 @@
  * decision, the PSK callbacks, the key log, the random generator, the log
  * and state callbacks, and the data callback of tern_conn_receive()) may
  * call on that connection every
- * getter (state, error, alerts, version, suite, PSK identity, exporter,
- * verification errors, peer certificate, accepted CAs, drop counters,
- * deadline), tern_conn_write() and tern_conn_set_mtu(). tern_conn_abort(),
+ * getter (state, error, alerts, version, suite, PSK identity, ALPN
+ * protocol, exporter, verification errors, peer certificate, accepted CAs,
+ * drop counters, deadline), tern_conn_write() and tern_conn_set_mtu(). tern_conn_abort(),
  * tern_conn_shutdown() and tern_conn_free() are recorded and carried out
  * when the call that ran the callback returns: the handshake stops at its
  * next step and no later record of the datagram is handed out; after a
@@ -200,6 +200,14 @@ TERN_API const uint8_t *tern_conn_psk_identity(const struct tern_conn *c, size_t
  * client that sent no certificate). 0 before, and on NULL. */
 TERN_API uint16_t tern_conn_group(const struct tern_conn *c);
 TERN_API uint16_t tern_conn_peer_signature_scheme(const struct tern_conn *c);
+
+/* After the handshake: the application protocol ALPN negotiated (RFC
+ * 7301, tern_config_set_alpn()), one of the names this side configured, as
+ * a NUL-terminated string whose length *len gets (len may be NULL).
+ * Borrowed: valid while the connection lives. NULL and 0 when none was
+ * negotiated (this side or the peer configured no ALPN, or the server left
+ * the client's offer unanswered) and before the handshake completes. */
+TERN_API const char *tern_conn_alpn(const struct tern_conn *c, size_t *len);
 
 /* Keying material exporter (RFC 5705), for SRTP (RFC 5764) and others.
  * context may be NULL (no context, context_len 0) or point to context_len

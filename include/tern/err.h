@@ -108,6 +108,11 @@ enum tern_err {
     /* A record's content type is not one DTLS defines, or is tls12_cid
      * (RFC 9146) where no Connection ID length was given to read it with. */
     TERN_ERR_CONTENT_TYPE = -40,
+    /* Both sides named application protocols (ALPN, RFC 7301) and none is
+     * on both lists: the server refuses the handshake with the fatal
+     * no_application_protocol alert (section 3.2), which its client then
+     * reports as TERN_ERR_PEER_ALERT with tern_conn_alert_received() 120. */
+    TERN_ERR_NO_APPLICATION_PROTOCOL = -41,
 };
 
 /* A short, static, human-readable description of an error code (never NULL;

@@ -4,6 +4,7 @@
 
 #include <tern/err.h>
 
+#include "dtls12/ext12.h"
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
@@ -30,9 +31,7 @@ static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
     return tern_hs12_cert_usable(hs, s);
 }
 
-/* Whether any offered suite uses ECDHE (want_cert = 0) or certificates
- * (want_cert = 1). */
-static int offers(const struct tern_hs12 *hs, int want_cert)
+int tern_hs12_client_offers(const struct tern_hs12 *hs, int want_cert)
 {
     const struct tern_hs_params *cfg = hs->params;
     for (size_t i = 0;; i++) {
@@ -71,13 +70,6 @@ static size_t write_suites(const struct tern_hs12 *hs, struct tern_writer *w)
     return n;
 }
 
-static void add_ext(struct tern_hs12 *hs, struct tern_writer *w, uint16_t type,
-                    enum tern_ext_index index)
-{
-    tern_w_u16(w, type);
-    hs->cl.offered_exts |= 1u << index;
-}
-
 static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
     struct tern_session *s = hs->sess;
@@ -93,87 +85,14 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
     TERN_ENSURE(n > 0, TERN_ERR_HANDSHAKE_FAILURE); /* no credentials for any suite */
     tern_w_u8(w, 1);
     tern_w_u8(w, 0); /* compression: null only */
-
-    hs->cl.offered_exts = 0;
-    struct tern_w_mark exts = tern_w_open16(w);
-    /* RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not
-     * permitted in HostName": a client given an address sends no name (and
-     * still checks the address against the certificate). */
-    if (hs->server_name[0] != '\0' && tern_x509_name_kind(hs->server_name) == TERN_X509_NAME_DNS) {
-        add_ext(hs, w, TERN_EXT_SERVER_NAME, TERN_EXTI_SERVER_NAME);
-        struct tern_w_mark body = tern_w_open16(w);
-        struct tern_w_mark list = tern_w_open16(w);
-        tern_w_u8(w, 0); /* host_name */
-        struct tern_w_mark name = tern_w_open16(w);
-        tern_w_bytes(w, hs->server_name, strlen(hs->server_name));
-        tern_w_close(w, name);
-        tern_w_close(w, list);
-        tern_w_close(w, body);
-    }
-    if (offers(hs, 1)) {
-        /* RFC 5246 section 7.4.1.4.1: the schemes tern verifies. */
-        add_ext(hs, w, TERN_EXT_SIGNATURE_ALGORITHMS, TERN_EXTI_SIGNATURE_ALGORITHMS);
-        struct tern_w_mark body = tern_w_open16(w);
-        tern_hs12_write_schemes(w);
-        tern_w_close(w, body);
-    }
-    if (offers(hs, 1)) {
-        /* RFC 7250 section 4.1: announce raw public keys only when they are
-         * on the table; X.509 alone is the default and goes unsaid. */
-        uint8_t types[2];
-        size_t nt = tern_hs12_cert_types(hs, 1, types);
-        if (nt > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
-            add_ext(hs, w, TERN_EXT_CLIENT_CERT_TYPE, TERN_EXTI_CLIENT_CERT_TYPE);
-            struct tern_w_mark body = tern_w_open16(w);
-            struct tern_w_mark list = tern_w_open8(w);
-            tern_w_bytes(w, types, nt);
-            tern_w_close(w, list);
-            tern_w_close(w, body);
-        }
-        nt = tern_hs12_cert_types(hs, 0, types);
-        if (nt > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY) {
-            add_ext(hs, w, TERN_EXT_SERVER_CERT_TYPE, TERN_EXTI_SERVER_CERT_TYPE);
-            struct tern_w_mark body = tern_w_open16(w);
-            struct tern_w_mark list = tern_w_open8(w);
-            tern_w_bytes(w, types, nt);
-            tern_w_close(w, list);
-            tern_w_close(w, body);
-        }
-    }
-    if (offers(hs, 0)) {
-        add_ext(hs, w, TERN_EXT_SUPPORTED_GROUPS, TERN_EXTI_SUPPORTED_GROUPS);
-        struct tern_w_mark body = tern_w_open16(w);
-        struct tern_w_mark list = tern_w_open16(w);
-        for (size_t i = 0; i < hs->params->n_groups; i++) {
-            tern_w_u16(w, hs->params->groups[i]);
-        }
-        tern_w_close(w, list);
-        tern_w_close(w, body);
-        /* RFC 8422 section 5.1.2: only the uncompressed format. */
-        add_ext(hs, w, TERN_EXT_EC_POINT_FORMATS, TERN_EXTI_EC_POINT_FORMATS);
-        tern_w_u16(w, 2);
-        tern_w_u8(w, 1);
-        tern_w_u8(w, 0);
-    }
-    add_ext(hs, w, TERN_EXT_EXTENDED_MASTER_SECRET, TERN_EXTI_EXTENDED_MASTER_SECRET);
-    tern_w_u16(w, 0);
-    /* RFC 5746 section 3.4: an empty renegotiation_info on the initial handshake. */
-    add_ext(hs, w, TERN_EXT_RENEGOTIATION_INFO, TERN_EXTI_RENEGOTIATION_INFO);
-    tern_w_u16(w, 1);
-    tern_w_u8(w, 0);
-    /* RFC 8449 section 4: the largest plaintext tern accepts. */
-    add_ext(hs, w, TERN_EXT_RECORD_SIZE_LIMIT, TERN_EXTI_RECORD_SIZE_LIMIT);
-    tern_w_u16(w, 2);
-    tern_w_u16(w, (uint16_t)TERN_REC_MAX_PLAINTEXT);
-    tern_w_close(w, exts);
-    return TERN_OK;
+    return tern_hs12_exts_build(hs, TERN_EXT_IN_CLIENT_HELLO, w);
 }
 
 /* A client that may be asked for its certificate keeps the handshake
  * messages for its CertificateVerify. */
 static int keep_transcript(struct tern_hs12 *hs)
 {
-    if (hs->params->creds.n_certs > 0 && offers(hs, 1)) {
+    if (hs->params->creds.n_certs > 0 && tern_hs12_client_offers(hs, 1)) {
         return tern_transcript_keep(&hs->transcript);
     }
     return TERN_OK;
@@ -191,7 +110,7 @@ int tern_hs12_client_may_start(const struct tern_hs12 *hs)
      * named, or the check waived by name (DESIGN.md principle 4). These
      * are what make a client take X.509 certificates from a server. */
     int judges_x509 = cfg->creds.trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
-    return judges_x509 && offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
+    return judges_x509 && tern_hs12_client_offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
 }
 
 static int client_start(struct tern_hs12 *hs)
@@ -225,49 +144,6 @@ static int send_client_hello_again(struct tern_hs12 *hs)
     return tern_hs12_send_msg(hs, TERN_HS_CLIENT_HELLO, build_client_hello);
 }
 
-/* The ServerHello may only echo extensions the client offered (RFC 5246
- * section 7.4.1.4: "If a client receives an extension type in ServerHello
- * that it did not request in the associated ClientHello, it MUST abort the
- * handshake with an unsupported_extension fatal alert"); a type tern does
- * not know was never offered. */
-static int check_server_extensions(struct tern_hs12 *hs, const struct tern_exts *e)
-{
-    TERN_ENSURE((e->present & ~hs->cl.offered_exts) == 0 && e->unknown == 0,
-                TERN_ERR_UNSUPPORTED_EXTENSION);
-    if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
-        struct tern_reader rc;
-        TERN_TRY(tern_ext_renegotiation_info_parse(e->body[TERN_EXTI_RENEGOTIATION_INFO], &rc));
-        /* RFC 5746 section 3.4: on the initial handshake it must be empty. */
-        TERN_ENSURE(rc.len == 0, TERN_ERR_HANDSHAKE_FAILURE);
-    }
-    hs->sess->ems = (uint8_t)tern_exts_has(e, TERN_EXTI_EXTENDED_MASTER_SECRET);
-    if (hs->sess->ems) {
-        TERN_TRY(tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]));
-    } else {
-        /* RFC 7627 section 5.3: a client that requires it aborts. */
-        TERN_ENSURE((hs->params->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
-                    TERN_ERR_NO_EXTENDED_MASTER_SECRET);
-    }
-    TERN_TRY(tern_hs12_take_common_extensions(hs, e));
-    /* RFC 7250 section 4.2: the server picks one of the types offered. */
-    uint8_t types[2];
-    if (tern_exts_has(e, TERN_EXTI_SERVER_CERT_TYPE)) {
-        uint8_t t;
-        TERN_TRY(tern_ext_cert_type_parse(e->body[TERN_EXTI_SERVER_CERT_TYPE], &t));
-        size_t n = tern_hs12_cert_types(hs, 0, types);
-        TERN_ENSURE(memchr(types, t, n) != NULL, TERN_ERR_ILLEGAL_PARAMETER);
-        hs->peer_cert_type = t;
-    }
-    if (tern_exts_has(e, TERN_EXTI_CLIENT_CERT_TYPE)) {
-        uint8_t t;
-        TERN_TRY(tern_ext_cert_type_parse(e->body[TERN_EXTI_CLIENT_CERT_TYPE], &t));
-        size_t n = tern_hs12_cert_types(hs, 1, types);
-        TERN_ENSURE(memchr(types, t, n) != NULL, TERN_ERR_ILLEGAL_PARAMETER);
-        hs->own_cert_type = t;
-    }
-    return TERN_OK;
-}
-
 static int offered(const struct tern_hs12 *hs, uint16_t id)
 {
     const struct tern_suite *s = tern_suite_by_id(id);
@@ -298,7 +174,7 @@ static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, u
     TERN_ENSURE(sh.version == TERN_DTLS12_VERSION, TERN_ERR_PROTOCOL_VERSION);
     TERN_ENSURE(offered(hs, sh.suite), TERN_ERR_ILLEGAL_PARAMETER);
     hs->suite = tern_suite_by_id(sh.suite);
-    TERN_TRY(check_server_extensions(hs, &sh.exts));
+    TERN_TRY(tern_hs12_exts_process(hs, TERN_EXT_IN_SERVER_HELLO, &sh.exts));
     memcpy(hs->sess->server_random, sh.random, 32);
     hs->sess->version = sh.version;
     hs->sess->suite = sh.suite;

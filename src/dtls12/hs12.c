@@ -513,21 +513,3 @@ int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body)
     TERN_ENSURE(tern_ct_equal(got, want, sizeof(want)), TERN_ERR_BAD_FINISHED);
     return TERN_OK;
 }
-
-int tern_hs12_take_common_extensions(struct tern_hs12 *hs, const struct tern_exts *e)
-{
-    hs->sess->peer_record_limit = (uint16_t)TERN_REC_MAX_PLAINTEXT;
-    if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
-        uint16_t limit;
-        TERN_TRY(tern_ext_record_size_limit_parse(e->body[TERN_EXTI_RECORD_SIZE_LIMIT], &limit));
-        if (limit < hs->sess->peer_record_limit) {
-            hs->sess->peer_record_limit = limit;
-        }
-    }
-    if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
-        int uncompressed = 0;
-        TERN_TRY(tern_ext_point_formats_parse(e->body[TERN_EXTI_EC_POINT_FORMATS], &uncompressed));
-        TERN_ENSURE(uncompressed, TERN_ERR_ILLEGAL_PARAMETER);
-    }
-    return TERN_OK;
-}

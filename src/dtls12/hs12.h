@@ -80,7 +80,7 @@ struct tern_hs12_client {
 
 /* What only a server keeps. */
 struct tern_hs12_server {
-    unsigned echo_exts;  /* extensions to answer in the ServerHello */
+    uint32_t echo_exts;  /* extensions to answer in the ServerHello (bits of enum tern_ext_index) */
     uint8_t psk_unknown; /* the client's PSK identity is unknown (a random key stands in) */
 };
 
@@ -310,10 +310,9 @@ int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size
 int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct tern_reader signature,
                                const uint8_t *const *parts, const size_t *lens, size_t n);
 
-/* The extensions both hellos read alike: record_size_limit (RFC 8449) sets
- * the peer's limit, and ec_point_formats must list uncompressed (RFC 8422
- * section 5.1.2). Errors: TERN_ERR_DECODE, TERN_ERR_ILLEGAL_PARAMETER. */
-int tern_hs12_take_common_extensions(struct tern_hs12 *hs, const struct tern_exts *e);
+/* Client: whether it offers a suite that uses certificates (want_cert 1)
+ * or ECDHE (want_cert 0), among those its credentials allow. */
+int tern_hs12_client_offers(const struct tern_hs12 *hs, int want_cert);
 
 /* Draws len random bytes from the configuration's generator. */
 int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len);

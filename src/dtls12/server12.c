@@ -3,6 +3,7 @@
 
 #include <tern/err.h>
 
+#include "dtls12/ext12.h"
 #include "handshake/ext.h"
 #include "handshake/header.h"
 #include "handshake/hello.h"
@@ -11,14 +12,6 @@
 #include "dtls12/msgs12_cert.h"
 #include "util/ct.h"
 #include "util/guard.h"
-
-/* What the ClientHello asked for, kept for the ServerHello's extensions. */
-#define ECHO_EMS              (1u << 0)
-#define ECHO_RENEGOTIATION    (1u << 1)
-#define ECHO_RECORD_LIMIT     (1u << 2)
-#define ECHO_POINT_FORMATS    (1u << 3)
-#define ECHO_SERVER_CERT_TYPE (1u << 4)
-#define ECHO_CLIENT_CERT_TYPE (1u << 5)
 
 /* Whether the server can serve suite s: a PSK, or a certificate whose key
  * fits the suite and signs with a scheme the client accepts. */
@@ -77,80 +70,6 @@ static const struct tern_suite *pick_suite(struct tern_hs12 *hs, const struct te
     }
 }
 
-static int check_client_extensions(struct tern_hs12 *hs, const struct tern_client_hello *ch,
-                                   unsigned *echo)
-{
-    const struct tern_exts *e = &ch->exts;
-    *echo = 0;
-    if (tern_exts_has(e, TERN_EXTI_EXTENDED_MASTER_SECRET)) {
-        TERN_TRY(tern_ext_empty_parse(e->body[TERN_EXTI_EXTENDED_MASTER_SECRET]));
-        hs->sess->ems = 1;
-        *echo |= ECHO_EMS;
-    } else {
-        /* RFC 7627 section 5.3: a server that requires it aborts. */
-        TERN_ENSURE((hs->params->flags & TERN_FLAG_ALLOW_NO_EMS) != 0,
-                    TERN_ERR_NO_EXTENDED_MASTER_SECRET);
-    }
-    if (tern_exts_has(e, TERN_EXTI_RENEGOTIATION_INFO)) {
-        struct tern_reader rc;
-        TERN_TRY(tern_ext_renegotiation_info_parse(e->body[TERN_EXTI_RENEGOTIATION_INFO], &rc));
-        /* RFC 5746 section 3.6: non-empty on an initial handshake is fatal. */
-        TERN_ENSURE(rc.len == 0, TERN_ERR_HANDSHAKE_FAILURE);
-        *echo |= ECHO_RENEGOTIATION;
-    }
-    if (tern_client_hello_offers(ch, TERN_SCSV_RENEGOTIATION)) {
-        *echo |= ECHO_RENEGOTIATION;
-    }
-    TERN_TRY(tern_hs12_take_common_extensions(hs, e));
-    if (tern_exts_has(e, TERN_EXTI_RECORD_SIZE_LIMIT)) {
-        *echo |= ECHO_RECORD_LIMIT;
-    }
-    if (tern_exts_has(e, TERN_EXTI_EC_POINT_FORMATS)) {
-        *echo |= ECHO_POINT_FORMATS;
-    }
-    return TERN_OK;
-}
-
-/* The first of the peer's types (its preference order) that we have. */
-static int first_common(struct tern_reader offered, const uint8_t *ours, size_t n, uint8_t *out)
-{
-    uint8_t t;
-    while (tern_r_u8(&offered, &t) == TERN_OK) {
-        if (memchr(ours, t, n) != NULL) {
-            *out = t;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* RFC 7250 section 4.2: which certificate type each side sends. Without
- * the extensions both are X.509. */
-static int choose_cert_types(struct tern_hs12 *hs, const struct tern_exts *e, unsigned *echo)
-{
-    uint8_t ours[2];
-    struct tern_reader offered;
-    if (tern_exts_has(e, TERN_EXTI_SERVER_CERT_TYPE)) {
-        TERN_TRY(tern_ext_cert_types_parse(e->body[TERN_EXTI_SERVER_CERT_TYPE], &offered));
-        size_t n = tern_hs12_cert_types(hs, 1, ours);
-        if (first_common(offered, ours, n, &hs->own_cert_type)) {
-            *echo |= ECHO_SERVER_CERT_TYPE;
-        } else if (!tern_params_has_psk(hs->params)) {
-            /* No type in common: no certificate suite can be served. */
-            return TERN_ERR_UNSUPPORTED_CERTIFICATE;
-        }
-    }
-    if (tern_exts_has(e, TERN_EXTI_CLIENT_CERT_TYPE) &&
-        hs->params->client_auth != TERN_CLIENT_AUTH_NONE) {
-        TERN_TRY(tern_ext_cert_types_parse(e->body[TERN_EXTI_CLIENT_CERT_TYPE], &offered));
-        size_t n = tern_hs12_cert_types(hs, 0, ours);
-        if (first_common(offered, ours, n, &hs->peer_cert_type)) {
-            *echo |= ECHO_CLIENT_CERT_TYPE;
-        }
-    }
-    return TERN_OK;
-}
-
 static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     struct tern_client_hello ch;
@@ -163,28 +82,12 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
      * client that offers nothing as new as 1.2 gets protocol_version (RFC
      * 5246 appendix E.1). */
     TERN_ENSURE(ch.version <= TERN_DTLS12_VERSION, TERN_ERR_PROTOCOL_VERSION);
-    unsigned echo = 0;
-    TERN_TRY(check_client_extensions(hs, &ch, &echo));
-    TERN_TRY(choose_cert_types(hs, &ch.exts, &echo));
-    if (tern_exts_has(&ch.exts, TERN_EXTI_SERVER_NAME)) {
-        /* RFC 6066 section 3: the name picks among our chains. */
-        struct tern_reader host;
-        TERN_TRY(tern_ext_server_name_parse(ch.exts.body[TERN_EXTI_SERVER_NAME], &host));
-        /* A list without a host_name entry names nothing; nor does an
-         * address, which HostName may not hold (RFC 6066 section 3). */
-        if (host.len > 0 && host.len < sizeof(hs->server_name) &&
-            memchr(host.p, 0, host.len) == NULL) {
-            memcpy(hs->server_name, host.p, host.len);
-            hs->server_name[host.len] = '\0';
-            if (tern_x509_name_kind(hs->server_name) != TERN_X509_NAME_DNS) {
-                hs->server_name[0] = '\0';
-            }
-        }
-    }
-    if (tern_exts_has(&ch.exts, TERN_EXTI_SIGNATURE_ALGORITHMS)) {
-        struct tern_reader schemes;
-        TERN_TRY(tern_ext_u16_list_parse(ch.exts.body[TERN_EXTI_SIGNATURE_ALGORITHMS], &schemes));
-        tern_hs12_set_peer_schemes(hs, schemes);
+    hs->sv.echo_exts = 0;
+    TERN_TRY(tern_hs12_exts_process(hs, TERN_EXT_IN_CLIENT_HELLO, &ch.exts));
+    /* RFC 5746 section 3.6: the signalling suite asks for the same answer
+     * as an empty renegotiation_info. */
+    if (tern_client_hello_offers(&ch, TERN_SCSV_RENEGOTIATION)) {
+        hs->sv.echo_exts |= 1u << TERN_EXTI_RENEGOTIATION_INFO;
     }
     hs->suite = pick_suite(hs, &ch);
     TERN_ENSURE(hs->suite != NULL, TERN_ERR_HANDSHAKE_FAILURE);
@@ -200,7 +103,6 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
     s->version = TERN_DTLS12_VERSION;
     s->suite = hs->suite->id;
     memcpy(s->client_random, ch.random, 32);
-    hs->sv.echo_exts = echo;
     /* RFC 6347 section 4.2.2 (with erratum 5186): the ServerHello takes the
      * ClientHello's message_seq. */
     hs->send_seq = seq;
@@ -209,44 +111,9 @@ static int process_client_hello(struct tern_hs12 *hs, struct tern_reader body, u
 
 static int build_server_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
-    unsigned echo = hs->sv.echo_exts;
     tern_server_hello12_write(w, TERN_DTLS12_VERSION, hs->sess->server_random, NULL, 0,
                               hs->suite->id);
-    struct tern_w_mark exts = tern_w_open16(w);
-    if (echo & ECHO_EMS) {
-        tern_w_u16(w, TERN_EXT_EXTENDED_MASTER_SECRET);
-        tern_w_u16(w, 0);
-    }
-    if (echo & ECHO_RENEGOTIATION) {
-        tern_w_u16(w, TERN_EXT_RENEGOTIATION_INFO);
-        tern_w_u16(w, 1);
-        tern_w_u8(w, 0);
-    }
-    if (echo & ECHO_RECORD_LIMIT) {
-        tern_w_u16(w, TERN_EXT_RECORD_SIZE_LIMIT);
-        tern_w_u16(w, 2);
-        tern_w_u16(w, (uint16_t)TERN_REC_MAX_PLAINTEXT);
-    }
-    /* RFC 7250 section 4.2: echoed only for a certificate suite, and the
-     * client's type only when a CertificateRequest follows. */
-    if ((echo & ECHO_SERVER_CERT_TYPE) && !tern_kx_uses_psk(hs->suite->kx)) {
-        tern_w_u16(w, TERN_EXT_SERVER_CERT_TYPE);
-        tern_w_u16(w, 1);
-        tern_w_u8(w, hs->own_cert_type);
-    }
-    if ((echo & ECHO_CLIENT_CERT_TYPE) && !tern_kx_uses_psk(hs->suite->kx)) {
-        tern_w_u16(w, TERN_EXT_CLIENT_CERT_TYPE);
-        tern_w_u16(w, 1);
-        tern_w_u8(w, hs->peer_cert_type);
-    }
-    if ((echo & ECHO_POINT_FORMATS) && tern_kx_uses_ecdhe(hs->suite->kx)) {
-        tern_w_u16(w, TERN_EXT_EC_POINT_FORMATS);
-        tern_w_u16(w, 2);
-        tern_w_u8(w, 1);
-        tern_w_u8(w, 0);
-    }
-    tern_w_close(w, exts);
-    return TERN_OK;
+    return tern_hs12_exts_build(hs, TERN_EXT_IN_SERVER_HELLO, w);
 }
 
 static int build_key_exchange(struct tern_hs12 *hs, struct tern_writer *w)

@@ -40,6 +40,31 @@ static const struct {
      TERN_EXT_IN_CLIENT_HELLO | TERN_EXT_IN_SERVER_HELLO},
 };
 
+#define N_EXTS (sizeof(g_ext_table) / sizeof(g_ext_table[0]))
+
+/* Where index i sits in the table, or -1. */
+static int row_of(enum tern_ext_index i)
+{
+    for (size_t k = 0; k < N_EXTS; k++) {
+        if (g_ext_table[k].index == (uint8_t)i) {
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+unsigned tern_ext_allowed(enum tern_ext_index i)
+{
+    int k = row_of(i);
+    return k < 0 ? 0 : g_ext_table[k].allowed;
+}
+
+uint16_t tern_ext_type(enum tern_ext_index i)
+{
+    int k = row_of(i);
+    return k < 0 ? 0 : g_ext_table[k].type;
+}
+
 int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *out)
 {
     struct tern_reader r = *block;
@@ -55,10 +80,10 @@ int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *o
         TERN_TRY(tern_r_u16(&r, &type));
         TERN_TRY(tern_r_vec16(&r, &body));
         size_t i = 0;
-        while (i < sizeof(g_ext_table) / sizeof(g_ext_table[0]) && g_ext_table[i].type != type) {
+        while (i < N_EXTS && g_ext_table[i].type != type) {
             i++;
         }
-        if (i == sizeof(g_ext_table) / sizeof(g_ext_table[0])) {
+        if (i == N_EXTS) {
             /* RFC 5246 section 7.4.1.4: "There MUST NOT be more than one
              * extension of the same type." Unknown ones are otherwise
              * ignored, whatever their number: the block's length bounds
@@ -119,6 +144,10 @@ int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg)
             break;
         case TERN_EXTI_RENEGOTIATION_INFO:
             TERN_TRY(tern_ext_renegotiation_info_parse(b, &list));
+            break;
+        case TERN_EXTI_ALPN:
+            TERN_TRY(in_ch ? tern_ext_alpn_parse(b, &list)
+                           : tern_ext_alpn_selected_parse(b, &list));
             break;
         default:
             break; /* not read by tern (never offered, so never in a ServerHello) */
@@ -224,4 +253,119 @@ int tern_ext_cert_types_parse(struct tern_reader body, struct tern_reader *types
     TERN_TRY(tern_r_vec8(&body, types));
     TERN_ENSURE(types->len >= 1, TERN_ERR_DECODE);
     return tern_r_end(&body);
+}
+
+int tern_ext_alpn_parse(struct tern_reader body, struct tern_reader *list)
+{
+    struct tern_reader names;
+    TERN_TRY(tern_r_vec16(&body, &names));
+    TERN_TRY(tern_r_end(&body));
+    /* RFC 7301 section 3.1: protocol_name_list<2..2^16-1>, and "Empty
+     * strings MUST NOT be included and byte strings MUST NOT be
+     * truncated." */
+    TERN_ENSURE(tern_r_left(&names) > 0, TERN_ERR_DECODE);
+    struct tern_reader rest = names;
+    while (tern_r_left(&rest) > 0) {
+        struct tern_reader name;
+        TERN_TRY(tern_r_vec8(&rest, &name));
+        TERN_ENSURE(name.len >= 1, TERN_ERR_DECODE);
+    }
+    *list = names;
+    return TERN_OK;
+}
+
+int tern_ext_alpn_selected_parse(struct tern_reader body, struct tern_reader *name)
+{
+    struct tern_reader list;
+    TERN_TRY(tern_ext_alpn_parse(body, &list));
+    struct tern_reader first;
+    tern_r_init(&first, NULL, 0);
+    (void)tern_ext_alpn_next(&list, &first); /* there is one: the list is not empty */
+    /* RFC 7301 section 3.1: in the ServerHello "the ProtocolNameList MUST
+     * contain exactly one ProtocolName". */
+    TERN_ENSURE(tern_r_left(&list) == 0, TERN_ERR_ILLEGAL_PARAMETER);
+    *name = first;
+    return TERN_OK;
+}
+
+int tern_ext_alpn_next(struct tern_reader *list, struct tern_reader *name)
+{
+    return tern_r_vec8(list, name) == TERN_OK;
+}
+
+int tern_ext_alpn_contains(struct tern_reader list, const uint8_t *name, size_t len)
+{
+    struct tern_reader n;
+    while (tern_ext_alpn_next(&list, &n)) {
+        if (n.len == len && memcmp(n.p, name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void tern_ext_server_name_write(struct tern_writer *w, const char *host, size_t len)
+{
+    struct tern_w_mark list = tern_w_open16(w);
+    tern_w_u8(w, 0); /* host_name */
+    struct tern_w_mark name = tern_w_open16(w);
+    tern_w_bytes(w, host, len);
+    tern_w_close(w, name);
+    tern_w_close(w, list);
+}
+
+void tern_ext_u16_list_write(struct tern_writer *w, const uint16_t *v, size_t n)
+{
+    struct tern_w_mark list = tern_w_open16(w);
+    for (size_t i = 0; i < n; i++) {
+        tern_w_u16(w, v[i]);
+    }
+    tern_w_close(w, list);
+}
+
+void tern_ext_point_formats_write(struct tern_writer *w)
+{
+    tern_w_u8(w, 1);
+    tern_w_u8(w, 0); /* uncompressed */
+}
+
+void tern_ext_renegotiation_info_write(struct tern_writer *w, const uint8_t *verify_data,
+                                       size_t len)
+{
+    struct tern_w_mark m = tern_w_open8(w);
+    tern_w_bytes(w, verify_data, len);
+    tern_w_close(w, m);
+}
+
+void tern_ext_record_size_limit_write(struct tern_writer *w, uint16_t limit)
+{
+    tern_w_u16(w, limit);
+}
+
+void tern_ext_cert_types_write(struct tern_writer *w, const uint8_t *types, size_t n)
+{
+    struct tern_w_mark m = tern_w_open8(w);
+    tern_w_bytes(w, types, n);
+    tern_w_close(w, m);
+}
+
+void tern_ext_cert_type_write(struct tern_writer *w, uint8_t type)
+{
+    tern_w_u8(w, type);
+}
+
+void tern_ext_alpn_write(struct tern_writer *w, const uint8_t *list, size_t len)
+{
+    struct tern_w_mark m = tern_w_open16(w);
+    tern_w_bytes(w, list, len);
+    tern_w_close(w, m);
+}
+
+void tern_ext_alpn_selected_write(struct tern_writer *w, const uint8_t *name, size_t len)
+{
+    struct tern_w_mark list = tern_w_open16(w);
+    struct tern_w_mark m = tern_w_open8(w);
+    tern_w_bytes(w, name, len);
+    tern_w_close(w, m);
+    tern_w_close(w, list);
 }

@@ -1,14 +1,17 @@
 /* Hello extensions (RFC 5246 section 7.4.1.4): one table says which
  * extensions tern knows and in which messages each may appear (OpenBSD
  * ssl_tlsext.c style); parsing collects each known extension's body and
- * rejects duplicates centrally. The bodies are decoded by the small
- * functions below, one per extension. */
+ * rejects duplicates centrally. The bodies are decoded, and written, by the
+ * small functions below, one pair per extension. What each role of a
+ * protocol version sends and does with what it receives is that version's
+ * half of the table (dtls12/ext12.h), keyed by enum tern_ext_index. */
 #ifndef TERN_HANDSHAKE_EXT_H
 #define TERN_HANDSHAKE_EXT_H
 
 #include <stdint.h>
 
 #include "util/reader.h"
+#include "util/writer.h"
 
 /* ExtensionType code points (IANA TLS ExtensionType Values). */
 enum tern_ext_type {
@@ -53,6 +56,13 @@ enum tern_ext_msg {
     TERN_EXT_IN_SERVER_HELLO = 1u << 1,
 };
 
+/* The messages known extension i may appear in (TERN_EXT_IN_* bits; 0
+ * for an index out of range). */
+unsigned tern_ext_allowed(enum tern_ext_index i);
+
+/* Its ExtensionType code point (0 for an index out of range). */
+uint16_t tern_ext_type(enum tern_ext_index i);
+
 /* Unknown extension types remembered from one block for the duplicate
  * check (known ones are always checked): real hellos carry a few dozen at
  * most, and the bound keeps the check cheap. */
@@ -78,7 +88,8 @@ int tern_exts_parse(struct tern_reader *block, unsigned msg, struct tern_exts *o
  * a hello is checked whole before any of it changes the handshake, so
  * that a malformed one can be dropped without a trace (STYLE.md
  * convention 7, parse then process). Errors: TERN_ERR_DECODE,
- * TERN_ERR_ILLEGAL_PARAMETER (a record_size_limit below 64). */
+ * TERN_ERR_ILLEGAL_PARAMETER (a record_size_limit below 64, a ServerHello
+ * ALPN naming other than exactly one protocol). */
 int tern_exts_check_bodies(const struct tern_exts *e, unsigned msg);
 
 static inline int tern_exts_has(const struct tern_exts *e, enum tern_ext_index i)
@@ -121,5 +132,62 @@ int tern_ext_cert_types_parse(struct tern_reader body, struct tern_reader *types
 
 /* Whether a 16-bit list from tern_ext_u16_list_parse() contains v. */
 int tern_u16_list_contains(struct tern_reader list, uint16_t v);
+
+/* application_layer_protocol_negotiation (RFC 7301 section 3.1):
+ *
+ *   opaque ProtocolName<1..2^8-1>;
+ *   struct { ProtocolName protocol_name_list<2..2^16-1> } ProtocolNameList;
+ *
+ * A ClientHello's body: every name is checked; *list gets the names, each
+ * with its length byte (walk it with tern_ext_alpn_next()). Errors:
+ * TERN_ERR_DECODE (an empty list or name, a name past the list, trailing
+ * bytes). */
+int tern_ext_alpn_parse(struct tern_reader body, struct tern_reader *list);
+
+/* A ServerHello's body: the same list with "exactly one ProtocolName" (RFC
+ * 7301 section 3.1), which *name gets (1..255 bytes). Errors:
+ * TERN_ERR_DECODE (malformed as above), TERN_ERR_ILLEGAL_PARAMETER (a
+ * well-formed list of several names). */
+int tern_ext_alpn_selected_parse(struct tern_reader body, struct tern_reader *name);
+
+/* Takes the next name of a list that tern_ext_alpn_parse() accepted (or
+ * that tern built) into *name. Returns 1, or 0 at the end of the list (or
+ * on a malformed rest, which a checked list does not have). */
+int tern_ext_alpn_next(struct tern_reader *list, struct tern_reader *name);
+
+/* Whether a checked list holds the name of len bytes. */
+int tern_ext_alpn_contains(struct tern_reader list, const uint8_t *name, size_t len);
+
+/* The body writers, each the inverse of its parser above. They never fail
+ * by themselves: a value that does not fit flags the writer (util/writer.h),
+ * checked once when the message is finished. */
+
+/* server_name in a ClientHello: a list with the one host_name. */
+void tern_ext_server_name_write(struct tern_writer *w, const char *host, size_t len);
+
+/* A list of 16-bit code points with a 16-bit length. */
+void tern_ext_u16_list_write(struct tern_writer *w, const uint16_t *v, size_t n);
+
+/* ec_point_formats listing only uncompressed (RFC 8422 section 5.1.2). */
+void tern_ext_point_formats_write(struct tern_writer *w);
+
+/* renegotiation_info with renegotiated_connection (empty on an initial
+ * handshake, RFC 5746 section 3.4). */
+void tern_ext_renegotiation_info_write(struct tern_writer *w, const uint8_t *verify_data,
+                                       size_t len);
+
+/* record_size_limit (RFC 8449 section 4). */
+void tern_ext_record_size_limit_write(struct tern_writer *w, uint16_t limit);
+
+/* A certificate type list (ClientHello) and one type (ServerHello), RFC
+ * 7250 section 3. */
+void tern_ext_cert_types_write(struct tern_writer *w, const uint8_t *types, size_t n);
+void tern_ext_cert_type_write(struct tern_writer *w, uint8_t type);
+
+/* ALPN: a ProtocolNameList from names already in wire form (each with its
+ * length byte, as tern_ext_alpn_parse() hands them out), and the
+ * ServerHello's list of the one name chosen. */
+void tern_ext_alpn_write(struct tern_writer *w, const uint8_t *list, size_t len);
+void tern_ext_alpn_selected_write(struct tern_writer *w, const uint8_t *name, size_t len);
 
 #endif

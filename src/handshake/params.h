@@ -83,6 +83,10 @@ struct tern_hs_params {
     void *verify_arg;
     tern_keylog_fn keylog; /* the handshake writes its secrets' lines */
     void *keylog_arg;
+    /* ALPN protocols in preference order, as the entries of a
+     * ProtocolNameList (each name after its length byte); NULL: none. */
+    uint8_t *alpn;
+    size_t alpn_len;
     struct tern_rng rng;
     struct tern_credentials creds;
 };

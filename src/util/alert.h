@@ -1,4 +1,5 @@
-/* TLS alert descriptions (RFC 5246 section 7.2, RFC 8446 section 6). */
+/* TLS alert descriptions (RFC 5246 section 7.2, RFC 8446 section 6, RFC
+ * 7301 section 3.2). */
 #ifndef TERN_UTIL_ALERT_H
 #define TERN_UTIL_ALERT_H
 
@@ -29,6 +30,7 @@ enum tern_alert {
     TERN_ALERT_UNRECOGNIZED_NAME = 112,
     TERN_ALERT_UNKNOWN_PSK_IDENTITY = 115,
     TERN_ALERT_CERTIFICATE_REQUIRED = 116,
+    TERN_ALERT_NO_APPLICATION_PROTOCOL = 120,
 };
 
 #endif

@@ -68,6 +68,8 @@ static const struct err_info g_errs[] = {
     {TERN_ERR_REENTRANT, -1, 0, "call not allowed from the connection's own callback"},
     {TERN_ERR_CONTENT_TYPE, -1, 0,
      "record of an unknown content type, or a CID record without a CID length"},
+    {TERN_ERR_NO_APPLICATION_PROTOCOL, TERN_ALERT_NO_APPLICATION_PROTOCOL, 1,
+     "no application protocol (ALPN) in common with the peer"},
 };
 
 static const struct err_info *lookup(int err)

@@ -493,10 +493,10 @@ static void errors_and_strings(void)
 {
     /* Every code has its own text and a decision on alert and fatality;
      * unknown codes are said to be unknown. */
-    for (int err = 0; err >= TERN_ERR_CONTENT_TYPE; err--) {
+    for (int err = 0; err >= TERN_ERR_NO_APPLICATION_PROTOCOL; err--) {
         const char *text = tern_strerror(err);
         CHECK(text != NULL && strcmp(text, "unknown error") != 0);
-        for (int other = err - 1; other >= TERN_ERR_CONTENT_TYPE; other--) {
+        for (int other = err - 1; other >= TERN_ERR_NO_APPLICATION_PROTOCOL; other--) {
             CHECK(strcmp(text, tern_strerror(other)) != 0);
         }
         int alert = tern_err_alert(err);

@@ -1,7 +1,8 @@
 /* Hello extensions (src/handshake/ext.h): the parse table, duplicates,
  * extensions in the wrong message, every body decoder's accepted and
- * refused inputs, and tern_exts_check_bodies(). Wire bytes are written out
- * by hand from the RFC named beside each case. */
+ * refused inputs, the body writers (each read back by its decoder), and
+ * tern_exts_check_bodies(). Wire bytes are written out by hand from the
+ * RFC named beside each case. */
 #include <string.h>
 
 #include <tern/err.h>
@@ -393,6 +394,211 @@ static void cert_type_bodies(void)
     }
 }
 
+/* RFC 7301 section 3.1: ProtocolNameList protocol_name_list<2..2^16-1> of
+ * ProtocolName<1..2^8-1>; "Empty strings MUST NOT be included and byte
+ * strings MUST NOT be truncated." */
+static void alpn_bodies(void)
+{
+    uint8_t b[600];
+    struct tern_reader list;
+    struct tern_reader name;
+    CHECK_INT(tern_ext_alpn_parse(body_of("0003 02 6832", b, sizeof(b)), &list), TERN_OK);
+    CHECK_INT(list.len, 3);
+    CHECK_INT(tern_ext_alpn_parse(body_of("000c 02 6832 08 687474702f312e31", b, sizeof(b)), &list),
+              TERN_OK);
+    CHECK_INT(list.len, 12);
+    CHECK(tern_ext_alpn_next(&list, &name));
+    CHECK_INT(name.len, 2);
+    CHECK_MEM(name.p, "h2", 2);
+    CHECK(tern_ext_alpn_next(&list, &name));
+    CHECK_INT(name.len, 8);
+    CHECK_MEM(name.p, "http/1.1", 8);
+    CHECK(!tern_ext_alpn_next(&list, &name));
+    /* A 255-byte name, the longest. */
+    b[0] = 0x01;
+    b[1] = 0x00;
+    b[2] = 0xff;
+    memset(b + 3, 'p', 255);
+    struct tern_reader r;
+    tern_r_init(&r, b, 3 + 255);
+    CHECK_INT(tern_ext_alpn_parse(r, &list), TERN_OK);
+    CHECK_INT(list.len, 256);
+
+    static const char *const refused[] = {
+        "",                 /* no list */
+        "00",               /* a length cut short */
+        "0000",             /* empty list */
+        "0001 00",          /* zero-length name */
+        "0004 02 6832 00",  /* a zero-length name after a good one */
+        "0003 03 6832",     /* a name past the list */
+        "0004 02 6832",     /* the list past the body */
+        "0002 02 68",       /* truncated name */
+        "0003 02 6832 00",  /* a trailing byte after the list */
+        "0003 02 6832 6833" /* trailing bytes */
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        list.len = 77;
+        int got = tern_ext_alpn_parse(body_of(refused[i], b, sizeof(b)), &list);
+        if (got != TERN_ERR_DECODE) {
+            fprintf(stderr, "  case %zu: %s\n", i, refused[i]);
+        }
+        CHECK_INT(got, TERN_ERR_DECODE);
+        CHECK_INT(list.len, 77); /* untouched on failure */
+        CHECK_INT(tern_ext_alpn_selected_parse(body_of(refused[i], b, sizeof(b)), &name),
+                  TERN_ERR_DECODE);
+    }
+
+    /* The ServerHello's answer: exactly one name. */
+    CHECK_INT(tern_ext_alpn_selected_parse(body_of("0003 02 6832", b, sizeof(b)), &name), TERN_OK);
+    CHECK_INT(name.len, 2);
+    CHECK_MEM(name.p, "h2", 2);
+    name.len = 77;
+    CHECK_INT(tern_ext_alpn_selected_parse(body_of("0006 02 6832 02 6833", b, sizeof(b)), &name),
+              TERN_ERR_ILLEGAL_PARAMETER);
+    CHECK_INT(name.len, 77);
+}
+
+static void alpn_contains(void)
+{
+    uint8_t b[64];
+    struct tern_reader list;
+    CHECK_INT(
+        tern_ext_alpn_parse(body_of("000e 02 6832 08 687474702f312e31 01 78", b, sizeof(b)), &list),
+        TERN_OK);
+    CHECK(tern_ext_alpn_contains(list, (const uint8_t *)"h2", 2));
+    CHECK(tern_ext_alpn_contains(list, (const uint8_t *)"http/1.1", 8));
+    CHECK(tern_ext_alpn_contains(list, (const uint8_t *)"x", 1));
+    /* Whole names only: no prefix, no extension, no other case. */
+    CHECK(!tern_ext_alpn_contains(list, (const uint8_t *)"h", 1));
+    CHECK(!tern_ext_alpn_contains(list, (const uint8_t *)"h2c", 3));
+    CHECK(!tern_ext_alpn_contains(list, (const uint8_t *)"H2", 2));
+    CHECK(!tern_ext_alpn_contains(list, (const uint8_t *)"http/1.", 7));
+}
+
+/* ---- The body writers, read back by their decoders ---------------------- */
+
+/* Writes with fn into a fresh writer and returns it as a reader. */
+static uint8_t g_out[1024];
+
+static struct tern_reader written(struct tern_writer *w)
+{
+    CHECK_INT(tern_w_finish(w), TERN_OK);
+    struct tern_reader r;
+    tern_r_init(&r, g_out, w->len);
+    return r;
+}
+
+static void writers_round_trip(void)
+{
+    struct tern_writer w;
+    struct tern_reader r;
+    struct tern_reader out;
+
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_server_name_write(&w, "example.org", 11);
+    r = written(&w);
+    CHECK_INT(r.len, 2 + 1 + 2 + 11);
+    CHECK_INT(tern_ext_server_name_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 11);
+    CHECK_MEM(out.p, "example.org", 11);
+
+    static const uint16_t groups[] = {0x001d, 0x0017, 0x0018};
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_u16_list_write(&w, groups, 3);
+    r = written(&w);
+    CHECK_MEM(r.p, "\x00\x06\x00\x1d\x00\x17\x00\x18", 8);
+    CHECK_INT(tern_ext_u16_list_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 6);
+    CHECK(tern_u16_list_contains(out, 0x0018));
+
+    int unc = 0;
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_point_formats_write(&w);
+    r = written(&w);
+    CHECK_INT(r.len, 2);
+    CHECK_INT(tern_ext_point_formats_parse(r, &unc), TERN_OK);
+    CHECK_INT(unc, 1);
+
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_renegotiation_info_write(&w, NULL, 0);
+    r = written(&w);
+    CHECK_INT(r.len, 1);
+    CHECK_INT(tern_ext_renegotiation_info_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 0);
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_renegotiation_info_write(&w, (const uint8_t *)"0123456789ab", 12);
+    r = written(&w);
+    CHECK_INT(tern_ext_renegotiation_info_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 12);
+    CHECK_MEM(out.p, "0123456789ab", 12);
+
+    uint16_t limit = 0;
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_record_size_limit_write(&w, 16384);
+    r = written(&w);
+    CHECK_INT(tern_ext_record_size_limit_parse(r, &limit), TERN_OK);
+    CHECK_INT(limit, 16384);
+
+    static const uint8_t types[] = {2, 0};
+    uint8_t type = 7;
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_cert_types_write(&w, types, 2);
+    r = written(&w);
+    CHECK_INT(tern_ext_cert_types_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 2);
+    CHECK_MEM(out.p, types, 2);
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_cert_type_write(&w, 2);
+    r = written(&w);
+    CHECK_INT(tern_ext_cert_type_parse(r, &type), TERN_OK);
+    CHECK_INT(type, 2);
+
+    static const uint8_t names[] = "\x02h2\x08http/1.1";
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_alpn_write(&w, names, sizeof(names) - 1);
+    r = written(&w);
+    CHECK_INT(r.len, 2 + sizeof(names) - 1);
+    CHECK_INT(tern_ext_alpn_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, sizeof(names) - 1);
+    CHECK_MEM(out.p, names, sizeof(names) - 1);
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_alpn_selected_write(&w, (const uint8_t *)"http/1.1", 8);
+    r = written(&w);
+    CHECK_MEM(r.p, "\x00\x09\x08http/1.1", 11);
+    CHECK_INT(tern_ext_alpn_selected_parse(r, &out), TERN_OK);
+    CHECK_INT(out.len, 8);
+    CHECK_MEM(out.p, "http/1.1", 8);
+}
+
+/* Too long for its prefix: the writer is flagged, not the output overrun. */
+static void writers_refuse_overlong(void)
+{
+    static uint8_t big[300];
+    memset(big, 'a', sizeof(big));
+    struct tern_writer w;
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_alpn_selected_write(&w, big, 256); /* ProtocolName<1..2^8-1> */
+    CHECK_INT(tern_w_finish(&w), TERN_ERR_DECODE);
+    tern_w_init(&w, g_out, sizeof(g_out));
+    tern_ext_renegotiation_info_write(&w, big, 256);
+    CHECK_INT(tern_w_finish(&w), TERN_ERR_DECODE);
+    tern_w_init(&w, g_out, 4);
+    tern_ext_server_name_write(&w, "example.org", 11);
+    CHECK_INT(tern_w_finish(&w), TERN_ERR_BUFFER);
+}
+
+/* The table's accessors agree with the RFC list above, and say nothing of
+ * indexes outside it. */
+static void table_accessors(void)
+{
+    for (size_t i = 0; i < N_KNOWN; i++) {
+        CHECK_INT(tern_ext_type(g_known[i].index), g_known[i].type);
+        CHECK_INT(tern_ext_allowed(g_known[i].index), g_known[i].in_sh ? (CH | SH) : CH);
+    }
+    CHECK_INT(tern_ext_allowed(TERN_EXTI_COUNT), 0);
+    CHECK_INT(tern_ext_type(TERN_EXTI_COUNT), 0);
+}
+
 /* ---- tern_exts_check_bodies --------------------------------------------- */
 
 /* A ClientHello block with every extension tern reads, well formed. */
@@ -467,14 +673,14 @@ static void check_bodies_each_bad(void)
     }
 }
 
-/* Bodies of extensions tern never negotiates are not read (use_srtp, ALPN,
+/* Bodies of extensions tern never negotiates are not read (use_srtp,
  * encrypt_then_mac, session_ticket, connection_id): whatever they hold,
  * the hello is taken; the state machine refuses them in a ServerHello
- * because tern never offers them. */
+ * because tern never offers them. (ALPN, negotiated since RFC 7301 came
+ * in, is read: check_bodies_alpn.) */
 static void check_bodies_unread(void)
 {
     static const char blk[] = "000e 0001 ff"
-                              "0010 0001 ff"
                               "0016 0001 ff"
                               "0023 0001 ff"
                               "0036 0001 ff";
@@ -485,9 +691,48 @@ static void check_bodies_unread(void)
     CHECK_INT(tern_exts_check_bodies(&e, SH), TERN_OK);
 }
 
+/* ALPN bodies are checked in both hellos, whoever configured ALPN: a
+ * ClientHello's list (RFC 7301 section 3.1), a ServerHello's one name. */
+static void check_bodies_alpn(void)
+{
+    static const struct {
+        unsigned msg;
+        const char *block;
+        int want;
+    } cases[] = {
+        {CH, "0010 0005 0003 02 6832", TERN_OK},
+        {CH, "0010 000e 000c 02 6832 08 687474702f312e31", TERN_OK},
+        {CH, "0010 0002 0000", TERN_ERR_DECODE},            /* empty list */
+        {CH, "0010 0003 0001 00", TERN_ERR_DECODE},         /* empty name */
+        {CH, "0010 0004 0003 02 68", TERN_ERR_DECODE},      /* truncated */
+        {CH, "0010 0006 0003 02 6832 00", TERN_ERR_DECODE}, /* trailing byte */
+        {CH, "0010 0001 ff", TERN_ERR_DECODE},
+        {SH, "0010 0005 0003 02 6832", TERN_OK},
+        {SH, "0010 0008 0006 02 6832 02 6833", TERN_ERR_ILLEGAL_PARAMETER},
+        {SH, "0010 0002 0000", TERN_ERR_DECODE},
+        {SH, "0010 0003 0001 00", TERN_ERR_DECODE},
+        {SH, "0010 0006 0003 02 6832 00", TERN_ERR_DECODE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tern_exts e;
+        int rc = parse(cases[i].block, cases[i].msg, &e);
+        CHECK_INT(rc, TERN_OK);
+        if (rc != TERN_OK) {
+            continue;
+        }
+        int got = tern_exts_check_bodies(&e, cases[i].msg);
+        if (got != cases[i].want) {
+            fprintf(stderr, "  case %zu: %s\n", i, cases[i].block);
+        }
+        CHECK_INT(got, cases[i].want);
+    }
+}
+
 TEST_MAIN(T(empty_block), T(each_known_extension_in_each_hello), T(all_known_in_one_client_hello),
           T(unknown_extensions_ignored), T(duplicates_refused), T(duplicate_unknown_past_the_bound),
           T(malformed_blocks), T(wrong_message), T(server_name_bodies), T(u16_list_bodies),
           T(point_formats_bodies), T(empty_bodies), T(renegotiation_info_bodies),
-          T(record_size_limit_bodies), T(cert_type_bodies), T(check_bodies_good),
-          T(check_bodies_each_bad), T(check_bodies_unread))
+          T(record_size_limit_bodies), T(cert_type_bodies), T(alpn_bodies), T(alpn_contains),
+          T(writers_round_trip), T(writers_refuse_overlong), T(table_accessors),
+          T(check_bodies_good), T(check_bodies_each_bad), T(check_bodies_unread),
+          T(check_bodies_alpn))

@@ -517,27 +517,29 @@ short() {
   fi
 }
 
-# expect_tern_session SUITE [ID]: the tern server (process "tern")
-# reported a session with identity ID and SUITE, then the peer's
-# close_notify, and still runs.
+# expect_tern_session SUITE [ID [NOTE]]: the tern server (process "tern")
+# reported a session with identity ID and SUITE (and NOTE after it, such
+# as ", ALPN coap"), then the peer's close_notify, and still runs.
 expect_tern_session() {
-  local suite=$1 id=${2:-$PSK_ID} secs=5
+  local suite=$1 id=${2:-$PSK_ID} note=${3:-} secs=5
   # Waits only while things go well: a broken run must not pile up waits.
   [[ -e $CASE_DIR/failed ]] && secs=0
-  check "tern server reports identity '$(short "$id")' and $suite" \
-    wait_line "$CASE_DIR/tern.err" "tern: session with PSK identity '$id', DTLS 1.2, $suite" "$secs"
+  check "tern server reports identity '$(short "$id")' and $suite$note" \
+    wait_line "$CASE_DIR/tern.err" \
+    "tern: session with PSK identity '$id', DTLS 1.2, $suite$note" "$secs"
   [[ -e $CASE_DIR/failed ]] && secs=0
   check "tern server ends the session on the peer's close_notify" \
     wait_line "$CASE_DIR/tern.err" "tern: session ended: peer sent close_notify" "$secs"
   check "tern server still runs" running tern
 }
 
-# expect_tern_client PORT SUITE: the tern client (process "client", RC
-# from finish) exited 0 and reported SUITE.
+# expect_tern_client PORT SUITE [NOTE]: the tern client (process
+# "client", RC from finish) exited 0 and reported SUITE (and NOTE after it,
+# such as ", ALPN coap").
 expect_tern_client() {
   check "tern client exits 0 (status $RC)" test "$RC" -eq 0
-  check "tern client reports $2" \
-    has_line "$CASE_DIR/client.err" "tern: connected to 127.0.0.1:$1, DTLS 1.2, $2"
+  check "tern client reports $2${3:-}" \
+    has_line "$CASE_DIR/client.err" "tern: connected to 127.0.0.1:$1, DTLS 1.2, $2${3:-}"
 }
 
 # tern_client PORT LINE WAIT_TEXT OPTIONS...: runs `tern client` as process
