@@ -364,19 +364,6 @@ static int process_cert_request(struct tern_hs12 *hs, struct tern_reader body, u
     return TERN_OK;
 }
 
-static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
-{
-    (void)seq;
-    TERN_TRY(tern_hs12_ccs_parse(body));
-    return tern_hs12_install_rx(hs);
-}
-
-static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
-{
-    (void)seq;
-    return tern_hs12_check_finished(hs, body);
-}
-
 static int finish(struct tern_hs12 *hs)
 {
     /* The server's Finished acknowledges our last flight. */
@@ -412,9 +399,10 @@ static const struct tern_hs12_row rows[] = {
      TERN_HS12_C_WAIT_HELLO_DONE, 0, 0, process_cert_request, NULL},
     {TERN_HS12_C_WAIT_REQUEST_OR_DONE, CERT_KX, TERN_HS_SERVER_HELLO_DONE, TERN_HS12_C_WAIT_CCS, 0,
      0, process_hello_done, send_final_flight},
-    {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, 0, 0, process_ccs, NULL},
-    {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0, process_finished,
-     finish},
+    {TERN_HS12_C_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_C_WAIT_FINISHED, 0, 0, tern_hs12_take_ccs,
+     NULL},
+    {TERN_HS12_C_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0,
+     tern_hs12_take_finished, finish},
 };
 
 const struct tern_hs12_machine tern_hs12_client = {

@@ -179,7 +179,7 @@ static void server_first_seq(struct tern_hs12 *hs, const struct tern_hs_header *
 
 /* Dispatches every complete message in order, until the handshake ends or
  * pauses for a verification decision. Every message in the reassembler
- * came in the current read epoch (tern_hs12_install_rx() discards what the
+ * came in the current read epoch (install_rx() discards what the
  * old epoch left), so it is authenticated exactly when that epoch has
  * keys. A message dropped as unexpected is forgotten without moving on:
  * the real message with its message_seq may still come. */
@@ -485,7 +485,7 @@ int tern_hs12_send_ccs_finished(struct tern_hs12 *hs)
     return tern_hs12_send_msg(hs, TERN_HS_FINISHED, build_finished);
 }
 
-int tern_hs12_install_rx(struct tern_hs12 *hs)
+static int install_rx(struct tern_hs12 *hs)
 {
     const struct tern_keys12 *k = &hs->keys;
     TERN_TRY(tern_rec12_set_rx_keys(hs->rl, hs->suite->aead,
@@ -498,8 +498,16 @@ int tern_hs12_install_rx(struct tern_hs12 *hs)
     return TERN_OK;
 }
 
-int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body)
+int tern_hs12_take_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
+    (void)seq;
+    TERN_TRY(tern_hs12_ccs_parse(body));
+    return install_rx(hs);
+}
+
+int tern_hs12_take_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
+{
+    (void)seq;
     uint8_t got[TERN_VERIFY_DATA_LEN];
     TERN_TRY(tern_finished12_parse(body, got));
     uint8_t th[TERN_HASH_MAX_LEN];

@@ -254,11 +254,11 @@ int tern_hs12_premaster(struct tern_hs12 *hs, uint8_t out[TERN_PREMASTER_MAX], s
  * Finished to the flight. */
 int tern_hs12_send_ccs_finished(struct tern_hs12 *hs);
 
-/* Installs the peer's keys for the next read epoch. */
-int tern_hs12_install_rx(struct tern_hs12 *hs);
-
-/* Checks the peer's Finished against the transcript so far. */
-int tern_hs12_check_finished(struct tern_hs12 *hs, struct tern_reader body);
+/* Row handlers both roles share: the peer's ChangeCipherSpec installs its
+ * keys for the next read epoch; its Finished is checked against the
+ * transcript so far (RFC 5246 section 7.4.9). */
+int tern_hs12_take_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq);
+int tern_hs12_take_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq);
 
 /* A ChangeCipherSpec body must be the single byte 1 (RFC 5246 section 7.1). */
 int tern_hs12_ccs_parse(struct tern_reader body);

@@ -295,19 +295,6 @@ static int early_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq
     return TERN_HS12_STAY;
 }
 
-static int process_ccs(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
-{
-    (void)seq;
-    TERN_TRY(tern_hs12_ccs_parse(body));
-    return tern_hs12_install_rx(hs);
-}
-
-static int process_finished(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
-{
-    (void)seq;
-    return tern_hs12_check_finished(hs, body);
-}
-
 static int send_final_flight(struct tern_hs12 *hs)
 {
     /* The client's flight is complete: ours replaces the hello flight. */
@@ -348,9 +335,10 @@ static const struct tern_hs12_row rows[] = {
      early_ccs, NULL},
     {TERN_HS12_S_WAIT_CERT_VERIFY, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_CERT_VERIFY, 0, 0, early_ccs,
      NULL},
-    {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, 0, 0, process_ccs, NULL},
-    {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0, process_finished,
-     send_final_flight},
+    {TERN_HS12_S_WAIT_CCS, ANY, TERN_MSG_CCS, TERN_HS12_S_WAIT_FINISHED, 0, 0, tern_hs12_take_ccs,
+     NULL},
+    {TERN_HS12_S_WAIT_FINISHED, ANY, TERN_HS_FINISHED, TERN_HS12_DONE, 0, 0,
+     tern_hs12_take_finished, send_final_flight},
 };
 
 const struct tern_hs12_machine tern_hs12_server = {
