@@ -211,7 +211,7 @@ static int tern_one(struct cell *c)
     if (n < 0) {
         return 0;
     }
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     struct tern_rec12_record rec;
     tern_rec12_iter_init(&it, c->buf, (size_t)n);
     return tern_rec12_next(&c->rx, &it, &rec) == TERN_REC_PLAINTEXT && rec.len == c->size;
@@ -298,7 +298,7 @@ static int cross_check(struct cell *c)
         return fail(c, "raw open failed");
     }
 
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     struct tern_rec12_record rec;
     tern_rec12_iter_init(&it, c->buf, (size_t)n);
     if (tern_rec12_next(&c->rx, &it, &rec) != TERN_REC_PLAINTEXT || rec.len != c->size ||

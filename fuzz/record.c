@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (len > 0) {
         memcpy(dgram, data + 1, len);
     }
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     tern_rec12_iter_init(&it, dgram, len);
     struct tern_rec12_record rec;
     int got;

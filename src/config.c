@@ -79,6 +79,7 @@ static void config_release(struct tern_config *cfg)
     if (__atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         free_credentials(cfg);
         tern_free(cfg->hs.alpn);
+        tern_free(cfg->hs.alpn_names);
         tern_zeroize(cfg, sizeof(*cfg));
         tern_free(cfg);
     }
@@ -309,16 +310,25 @@ int tern_config_set_alpn(struct tern_config *cfg, const char *const *protocols, 
         total += 1 + len;
     }
     uint8_t *list = tern_alloc(total);
-    TERN_ENSURE(list != NULL, TERN_ERR_NOMEM);
+    char *names = tern_alloc(total);
+    if (list == NULL || names == NULL) {
+        tern_free(list);
+        tern_free(names);
+        return TERN_ERR_NOMEM;
+    }
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(protocols[i]);
         list[at++] = (uint8_t)len;
         memcpy(list + at, protocols[i], len);
+        memcpy(names + at - 1, protocols[i], len);
+        names[at - 1 + len] = '\0';
         at += len;
     }
     tern_free(cfg->hs.alpn);
+    tern_free(cfg->hs.alpn_names);
     cfg->hs.alpn = list;
+    cfg->hs.alpn_names = names;
     cfg->hs.alpn_len = total;
     return TERN_OK;
 }

@@ -476,10 +476,11 @@ static int on_record(struct tern_conn *c, const struct tern_record *rec, tern_da
  * callback asked for the connection to end. */
 static int walk(struct tern_conn *c, uint8_t *dgram, size_t len, tern_data_fn on_data, void *arg)
 {
+    struct tern_rec_cursor cur;
     struct tern_record rec;
-    c->ops->open(&c->v, dgram, len);
+    c->ops->open(&cur, dgram, len);
     int got;
-    while ((got = c->ops->next(&c->v, &rec)) != TERN_V_END) {
+    while ((got = c->ops->next(&c->v, &cur, &rec)) != TERN_V_END) {
         if (got == TERN_V_HELD) {
             continue;
         }

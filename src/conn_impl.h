@@ -20,22 +20,29 @@
  * or failed), with room to spare. */
 #define TERN_CONN_UNTOLD_MAX 6
 
+/* Fields are grouped by size (pointers and 64-bit values, then the
+ * session, 32-bit values, bytes) to keep the struct free of padding. */
 struct tern_conn {
     struct tern_config *cfg;
     const struct tern_version_ops *ops; /* the version's record layer and handshake */
-    uint8_t state;                      /* enum tern_state */
+    struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
+    uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
+    size_t ca_names_len;
+    void *user_data; /* the application's (tern_conn_set_user_data()) */
+    size_t mtu;
+    size_t once_len;
+    /* retransmission timer (RFC 6347 section 4.2.4) */
+    uint64_t deadline;
+    uint64_t last_flight_ns; /* when our flight was first sent, or sent to answer a repeat */
+    uint64_t auth_drops_before;
+    struct tern_session sess; /* what the handshake established */
     int error;
     int alert_sent;
     int alert_received;
     unsigned warnings_in_row;
-    size_t mtu;
-    struct tern_session sess; /* what the handshake established */
-    /* retransmission timer (RFC 6347 section 4.2.4) */
-    uint64_t deadline;
     uint32_t timeout_ms;
     unsigned retransmits;
-    uint64_t last_flight_ns; /* when our flight was first sent, or sent to answer a repeat */
-    uint64_t auth_drops_before;
+    uint8_t state;     /* enum tern_state */
     uint8_t completed; /* the handshake completed: what it negotiated is reportable */
     /* Calls from the connection's own callbacks (conn.h): busy while a
      * call that may run one is under way; what a callback asked for that
@@ -48,11 +55,6 @@ struct tern_conn {
     uint8_t n_untold;
     /* a datagram to send once: final alert, close_notify, no_renegotiation */
     uint8_t once[TERN_CONN_ONCE_MAX];
-    size_t once_len;
-    struct tern_x509_chain *peer_chain; /* kept after the handshake on request */
-    uint8_t *ca_names;                  /* likewise, a CertificateRequest's authorities */
-    size_t ca_names_len;
-    void *user_data; /* the application's (tern_conn_set_user_data()) */
     /* The version's own state, used through ops (no allocation of its own). */
     union {
         struct tern_dtls12 d12;

@@ -6,6 +6,7 @@
 #include <tern/conn.h>
 #include <tern/err.h>
 
+#include "config_impl.h"
 #include "conn_impl.h"
 #include "crypto/errors.h"
 #include "util/guard.h"
@@ -74,7 +75,8 @@ const char *tern_conn_alpn(const struct tern_conn *c, size_t *len)
     if (len != NULL) {
         *len = none ? 0 : c->sess.alpn_len;
     }
-    return none ? NULL : c->sess.alpn;
+    /* The chosen name is one of ours: the configuration keeps its string. */
+    return none ? NULL : c->cfg->hs.alpn_names + c->sess.alpn_at - 1;
 }
 
 /* RFC 5705 section 4: labels the TLS PRF already uses "MUST NOT" be given

@@ -336,7 +336,7 @@ static int st_record(void)
         uint8_t copy[128];
         memcpy(copy, dgram, (size_t)n);
         copy[n - 1] ^= 0x80;
-        struct tern_rec12_iter it;
+        struct tern_rec_cursor it;
         struct tern_rec12_record r = {0};
         /* The tampered copy first: a record that fails authentication must
          * not move the replay window, so the genuine one still opens. */

@@ -98,10 +98,9 @@ static int start(void *v)
     return tern_hs12_start(d->hs);
 }
 
-static void open_dgram(void *v, uint8_t *dgram, size_t len)
+static void open_dgram(struct tern_rec_cursor *cur, uint8_t *dgram, size_t len)
 {
-    struct tern_dtls12 *d = v;
-    tern_rec12_iter_init(&d->it, dgram, len);
+    tern_rec12_iter_init(cur, dgram, len);
 }
 
 /* Holds a record of the next epoch until the ChangeCipherSpec installs its
@@ -124,11 +123,11 @@ static void hold(struct tern_dtls12 *d, const struct tern_rec12_record *rec)
     hs->held_len[hs->n_held++] = rec->len;
 }
 
-static int next(void *v, struct tern_record *rec)
+static int next(void *v, struct tern_rec_cursor *cur, struct tern_record *rec)
 {
     struct tern_dtls12 *d = v;
     struct tern_rec12_record r;
-    int got = tern_rec12_next(&d->rl, &d->it, &r);
+    int got = tern_rec12_next(&d->rl, cur, &r);
     if (got == TERN_REC_END) {
         return TERN_V_END;
     }
@@ -190,7 +189,9 @@ static int after_handshake(struct tern_dtls12 *d, const struct tern_record *rec)
         refuse |= d->is_server ? h.type == TERN_HS_CLIENT_HELLO : h.type == TERN_HS_HELLO_REQUEST;
         if (d->final_active && h.type == TERN_HS_FINISHED && h.message_seq == d->final_peer_seq &&
             h.frag_offset == 0 && h.length == TERN_VERIFY_DATA_LEN) {
-            d->final_repeats++;
+            if (d->final_repeats < UINT8_MAX) {
+                d->final_repeats++;
+            }
         }
     }
     return refuse ? TERN_V_REFUSE_RENEGOTIATION : TERN_OK;

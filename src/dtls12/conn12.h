@@ -18,13 +18,12 @@
 struct tern_dtls12 {
     struct tern_rec12 rl;
     struct tern_hs12 *hs;           /* handshake-only state, NULL once it is over */
-    struct tern_rec12_iter it;      /* the datagram being read */
     struct tern_flight_final final; /* server, established: its last flight */
     uint16_t final_peer_seq;        /* message_seq of the client's Finished */
     uint8_t final_active;           /* still answering the client's repeats */
     uint8_t final_pending;          /* to be sent (first time or again) */
     uint8_t is_server;
-    unsigned final_repeats; /* repeats of the client's Finished since the last poll */
+    uint8_t final_repeats; /* repeats of the client's Finished since the last poll (saturating) */
 };
 
 extern const struct tern_version_ops tern_dtls12_ops;

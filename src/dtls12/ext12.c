@@ -453,18 +453,29 @@ static struct tern_reader our_protocols(const struct tern_hs12 *hs)
     return r;
 }
 
-static void keep_protocol(struct tern_hs12 *hs, struct tern_reader name)
+/* Keeps ours, an entry of our own list, by its place in that list. */
+static void keep_protocol(struct tern_hs12 *hs, struct tern_reader ours)
 {
-    /* A name from our own list: 1..255 bytes, no NUL inside. */
-    memcpy(hs->sess->alpn, name.p, name.len);
-    hs->sess->alpn[name.len] = '\0';
-    hs->sess->alpn_len = (uint8_t)name.len;
+    hs->sess->alpn_at = (uint16_t)(ours.p - hs->params->alpn);
+    hs->sess->alpn_len = (uint8_t)ours.len;
 }
 
 static void forget_protocol(struct tern_hs12 *hs)
 {
+    hs->sess->alpn_at = 0;
     hs->sess->alpn_len = 0;
-    hs->sess->alpn[0] = '\0';
+}
+
+/* Our entry equal to name (1 when found). */
+static int find_ours(const struct tern_hs12 *hs, struct tern_reader name, struct tern_reader *ours)
+{
+    struct tern_reader list = our_protocols(hs);
+    while (tern_ext_alpn_next(&list, ours)) {
+        if (ours->len == name.len && memcmp(ours->p, name.p, name.len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int client_needs_alpn(const struct tern_hs12 *hs, unsigned msg)
@@ -497,9 +508,9 @@ static int client_process_alpn(struct tern_hs12 *hs, unsigned msg, const struct 
     }
     struct tern_reader name;
     TERN_TRY(tern_ext_alpn_selected_parse(*body, &name));
-    TERN_ENSURE(tern_ext_alpn_contains(our_protocols(hs), name.p, name.len),
-                TERN_ERR_ILLEGAL_PARAMETER);
-    keep_protocol(hs, name);
+    struct tern_reader ours;
+    TERN_ENSURE(find_ours(hs, name, &ours), TERN_ERR_ILLEGAL_PARAMETER);
+    keep_protocol(hs, ours);
     return TERN_OK;
 }
 
@@ -513,7 +524,7 @@ static int server_needs_alpn(const struct tern_hs12 *hs, unsigned msg)
 static int server_build_alpn(const struct tern_hs12 *hs, unsigned msg, struct tern_writer *w)
 {
     (void)msg;
-    tern_ext_alpn_selected_write(w, (const uint8_t *)hs->sess->alpn, hs->sess->alpn_len);
+    tern_ext_alpn_selected_write(w, hs->params->alpn + hs->sess->alpn_at, hs->sess->alpn_len);
     return TERN_OK;
 }
 

@@ -87,6 +87,10 @@ struct tern_hs_params {
      * ProtocolNameList (each name after its length byte); NULL: none. */
     uint8_t *alpn;
     size_t alpn_len;
+    /* The same names, each followed by a NUL in place of the next length
+     * byte: the name at offset k of alpn is the string at alpn_names + k - 1
+     * (what tern_conn_alpn() hands out, so a session keeps only the offset). */
+    char *alpn_names;
     struct tern_rng rng;
     struct tern_credentials creds;
 };

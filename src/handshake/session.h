@@ -27,10 +27,11 @@ struct tern_session {
     uint8_t psk_identity[TERN_PSK_IDENTITY_MAX_LEN];
     uint16_t psk_identity_len;
     uint16_t peer_record_limit; /* largest plaintext the peer accepts */
-    /* the application protocol ALPN chose (RFC 7301), NUL-terminated; one
-     * of this side's configured names, alpn_len 0 when none */
+    /* the application protocol ALPN chose (RFC 7301): always one of this
+     * side's configured names, so kept as its offset in that list
+     * (struct tern_hs_params alpn); alpn_len 0 when none */
+    uint16_t alpn_at;
     uint8_t alpn_len;
-    char alpn[TERN_ALPN_NAME_MAX_LEN + 1];
     /* what verifying the peer's certificate found (readable afterwards) */
     struct tern_verify_error verify_errs[TERN_SESSION_MAX_VERIFY_ERRORS];
     uint8_t n_verify_errs;

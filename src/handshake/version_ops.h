@@ -20,6 +20,7 @@
 
 #include "handshake/params.h"
 #include "handshake/session.h"
+#include "record/cursor.h"
 
 struct tern_x509_chain;
 
@@ -92,12 +93,13 @@ struct tern_version_ops {
     int (*may_start)(const void *v);
     int (*start)(void *v);
 
-    /* Receiving: open() starts on a datagram, next() opens its records one
-     * by one. Records that cannot be read yet are held by the version;
+    /* Receiving: open() starts a cursor (the caller's, on its stack) on a
+     * datagram, next() opens its records one by one. Records that cannot be
+     * read yet are held by the version;
      * take_held() copies out the oldest one that can now be read (1) or
      * says there is none (0), for the connection to walk like a datagram. */
-    void (*open)(void *v, uint8_t *dgram, size_t len);
-    int (*next)(void *v, struct tern_record *rec);
+    void (*open)(struct tern_rec_cursor *cur, uint8_t *dgram, size_t len);
+    int (*next)(void *v, struct tern_rec_cursor *cur, struct tern_record *rec);
     int (*take_held)(void *v, uint8_t *buf, size_t cap, size_t *len);
     /* Whether the peer's keys are in use: from then on an unprotected
      * record can be nothing but a forgery or a stale copy. */

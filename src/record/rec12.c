@@ -200,7 +200,7 @@ struct tern_rec_sink tern_rec12_sink(struct tern_rec12 *rl)
     return (struct tern_rec_sink){sink_layout, sink_write, rl};
 }
 
-void tern_rec12_iter_init(struct tern_rec12_iter *it, uint8_t *dgram, size_t len)
+void tern_rec12_iter_init(struct tern_rec_cursor *it, uint8_t *dgram, size_t len)
 {
     it->base = dgram;
     tern_r_init(&it->r, dgram, len);
@@ -208,7 +208,7 @@ void tern_rec12_iter_init(struct tern_rec12_iter *it, uint8_t *dgram, size_t len
 
 /* The writable address of bytes a reader borrowed from the iterator's own
  * mutable datagram buffer. */
-static uint8_t *writable(const struct tern_rec12_iter *it, const uint8_t *p)
+static uint8_t *writable(const struct tern_rec_cursor *it, const uint8_t *p)
 {
     return it->base + (size_t)(p - it->base);
 }
@@ -221,7 +221,7 @@ static int drop(struct tern_rec12 *rl, enum tern_drop_reason why)
 
 /* Classifies and, where it can, opens one record. Returns an enum
  * tern_rec_next value, or -1 after counting a drop. */
-static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const uint8_t *start,
+static int take_record(struct tern_rec12 *rl, struct tern_rec_cursor *it, const uint8_t *start,
                        const struct tern_rec12_header *h, struct tern_reader *body,
                        struct tern_rec12_record *out)
 {
@@ -294,7 +294,7 @@ static int take_record(struct tern_rec12 *rl, struct tern_rec12_iter *it, const 
     return TERN_REC_PLAINTEXT;
 }
 
-int tern_rec12_next(struct tern_rec12 *rl, struct tern_rec12_iter *it,
+int tern_rec12_next(struct tern_rec12 *rl, struct tern_rec_cursor *it,
                     struct tern_rec12_record *out)
 {
     while (tern_r_left(&it->r) > 0) {

@@ -18,6 +18,7 @@
 
 #include <tern/stats.h>
 
+#include "record/cursor.h"
 #include "record/epoch.h"
 #include "record/header12.h"
 #include "record/sink.h"
@@ -49,12 +50,6 @@ enum tern_rec_next {
     TERN_REC_END = 0,        /* no more records in the datagram */
     TERN_REC_PLAINTEXT = 1,  /* an authenticated (or epoch 0) record */
     TERN_REC_NEXT_EPOCH = 2, /* a record of current epoch + 1, unopened (header included) */
-};
-
-/* Walks the records of one datagram. */
-struct tern_rec12_iter {
-    uint8_t *base;        /* the caller's datagram, decrypted in place */
-    struct tern_reader r; /* what remains of it */
 };
 
 /* Starts a record layer in epoch 0 (plaintext both ways) writing version. */
@@ -113,13 +108,13 @@ struct tern_rec_sink tern_rec12_sink(struct tern_rec12 *rl);
 
 /* Starts walking a received datagram. The buffer is modified in place
  * (records are decrypted where they lie) and must outlive the walk. */
-void tern_rec12_iter_init(struct tern_rec12_iter *it, uint8_t *dgram, size_t len);
+void tern_rec12_iter_init(struct tern_rec_cursor *it, uint8_t *dgram, size_t len);
 
 /* Returns the next usable record of the datagram in *out, dropping and
  * counting invalid ones on the way (RFC 6347 section 4.1.2.7). Authenticated
  * records update the replay window of their epoch. Never fails: the result
  * is one of enum tern_rec_next. */
-int tern_rec12_next(struct tern_rec12 *rl, struct tern_rec12_iter *it,
+int tern_rec12_next(struct tern_rec12 *rl, struct tern_rec_cursor *it,
                     struct tern_rec12_record *out);
 
 #endif

@@ -210,7 +210,9 @@ static void server_hello_block(void)
                  "000b 0002 01 00");
     /* With a protocol chosen, ALPN comes last: its one name. */
     f.hs.sv.echo_exts |= 1u << TERN_EXTI_ALPN;
-    memcpy(f.sess.alpn, "coap", 5);
+    static const char *const protocols[] = {"h2", "coap"};
+    CHECK_INT(tern_config_set_alpn(f.cfg, protocols, 2), TERN_OK);
+    f.sess.alpn_at = 4; /* 02 "h2" 04 "coap": the name at offset 4 of the list */
     f.sess.alpn_len = 4;
     expect_block(&f.hs, SH,
                  "002a"

@@ -105,7 +105,7 @@ static size_t receive(struct link *l, const uint8_t *dgram, size_t len, struct s
     for (size_t i = 0; i < TERN_DROP_REASONS; i++) {
         drops_before += l->rx.drops[i];
     }
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     struct tern_rec12_record r;
     tern_rec12_iter_init(&it, copy, len);
     size_t n = 0;

@@ -54,7 +54,7 @@ static size_t seal(struct pair *p, uint16_t epoch, uint8_t type, const void *pt,
 static int deliver(struct tern_rec12 *rx, uint8_t *dgram, size_t len,
                    struct tern_rec12_record *last)
 {
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     struct tern_rec12_record r = {0};
     int n = 0;
     tern_rec12_iter_init(&it, dgram, len);
@@ -246,7 +246,7 @@ static void bad_record_spares_its_neighbours(void)
     off += seal(&p, 1, TERN_CT_ALERT, "\x01\x00", 2, dgram + off, sizeof(dgram) - off);
     CHECK(forged > 0);
 
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     struct tern_rec12_record r = {0};
     tern_rec12_iter_init(&it, dgram, off);
     CHECK_INT(tern_rec12_next(&p.rx, &it, &r), TERN_REC_PLAINTEXT);
@@ -291,7 +291,7 @@ static void epochs(void)
     CHECK_INT(rec2[10], 1);
 
     /* The receiver has no epoch-1 keys yet: the record comes back unopened. */
-    struct tern_rec12_iter it;
+    struct tern_rec_cursor it;
     tern_rec12_iter_init(&it, rec1, (size_t)n1);
     CHECK_INT(tern_rec12_next(&rx, &it, &r), TERN_REC_NEXT_EPOCH);
     CHECK_INT(r.epoch, 1);
