@@ -6,7 +6,7 @@
 #define TERN_CONFIG_IMPL_H
 
 #include <tern/config.h>
-#include <tern/conn.h>
+#include <tern/state.h>
 
 #include "handshake/params.h"
 

@@ -15,6 +15,7 @@
 #include "conn_log.h"
 #include "cookie_gate.h"
 #include "crypto/errors.h"
+#include "handshake/suites.h"
 #include "util/alert.h"
 #include "util/ct.h"
 #include "util/guard.h"
@@ -168,6 +169,43 @@ static int run_deferred(struct tern_conn *c, int rc)
     return rc;
 }
 
+/* The log line for a connection that just entered its current state. */
+static void log_state(const struct tern_conn *c)
+{
+    const struct tern_config *cfg = c->cfg;
+    switch ((enum tern_state)c->state) {
+    case TERN_STATE_HANDSHAKING:
+        tern_log(cfg, c, TERN_LOG_INFO, "handshake running");
+        break;
+    case TERN_STATE_ESTABLISHED: {
+        const struct tern_suite *s = tern_suite_by_id(c->sess.suite);
+        tern_log(cfg, c, TERN_LOG_INFO, "established: %s, %s",
+                 c->sess.version == TERN_DTLS_1_2 ? "DTLS 1.2" : "DTLS",
+                 s != NULL ? s->name : "unknown suite");
+        break;
+    }
+    case TERN_STATE_PEER_VERIFY_ERROR:
+        tern_log(cfg, c, TERN_LOG_WARNING, "handshake paused on the peer's certificate");
+        break;
+    case TERN_STATE_CLOSED:
+        tern_log(cfg, c, TERN_LOG_INFO, "closed");
+        break;
+    case TERN_STATE_FAILED:
+        if (c->alert_sent >= 0) {
+            tern_log(cfg, c, TERN_LOG_ERROR, "failed: %s (alert %d sent)", tern_strerror(c->error),
+                     c->alert_sent);
+        } else if (c->alert_received >= 0) {
+            tern_log(cfg, c, TERN_LOG_ERROR, "failed: %s (alert %d received)",
+                     tern_strerror(c->error), c->alert_received);
+        } else {
+            tern_log(cfg, c, TERN_LOG_ERROR, "failed: %s", tern_strerror(c->error));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 /* Tells the log and the state callback of each state entered, in order.
  * The callback runs as any other (busy is set: what it asks for is
  * deferred), so each round carries out its requests, which may enter a
@@ -183,7 +221,7 @@ static int announce(struct tern_conn *c, int rc)
         for (size_t i = 0; i < n && (c->deferred & TERN_CONN_DEFER_FREE) == 0; i++) {
             uint8_t now = c->state;
             c->state = told[i]; /* the log line and the callback see the state entered */
-            tern_conn_log_state(c);
+            log_state(c);
             c->state = now;
             if (cfg->state_cb != NULL) {
                 cfg->state_cb(cfg->state_arg, c, (enum tern_state)told[i]);
@@ -357,7 +395,7 @@ static void after_handshake_step(struct tern_conn *c, uint64_t now, struct tern_
     }
     if (ev->repeats > 0 && ev->can_resend && answer_repeats(c, now, ev->repeats)) {
         c->ops->resend(&c->v);
-        tern_conn_log(c, TERN_LOG_DEBUG, "the peer repeated its flight: ours sent again");
+        tern_log(c->cfg, c, TERN_LOG_DEBUG, "the peer repeated its flight: ours sent again");
     }
 }
 
@@ -423,9 +461,8 @@ static int on_alert(struct tern_conn *c, const struct tern_record *rec)
         return TERN_OK;
     }
     c->alert_received = desc;
-    tern_conn_log(c, level == ALERT_FATAL ? TERN_LOG_ERROR : TERN_LOG_WARNING,
-                  "%s alert %u received", level == ALERT_FATAL ? "fatal" : "warning",
-                  (unsigned)desc);
+    tern_log(c->cfg, c, level == ALERT_FATAL ? TERN_LOG_ERROR : TERN_LOG_WARNING,
+             "%s alert %u received", level == ALERT_FATAL ? "fatal" : "warning", (unsigned)desc);
     if (level == ALERT_FATAL) {
         return TERN_ERR_PEER_ALERT;
     }
@@ -454,7 +491,7 @@ static int on_record(struct tern_conn *c, const struct tern_record *rec, tern_da
     if (rec->type != TERN_CT_APPLICATION_DATA) {
         int rc = c->ops->on_record(&c->v, rec);
         if (rc == TERN_V_REFUSE_RENEGOTIATION) {
-            tern_conn_log(c, TERN_LOG_WARNING, "renegotiation refused");
+            tern_log(c->cfg, c, TERN_LOG_WARNING, "renegotiation refused");
             if (c->once_len == 0) {
                 queue_alert(c, ALERT_WARNING, TERN_ALERT_NO_RENEGOTIATION);
             }
@@ -560,13 +597,13 @@ static int receive_records(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram,
 static int conn_receive(struct tern_conn *c, uint64_t now_ns, uint8_t *dgram, size_t len,
                         tern_data_fn on_data, void *arg)
 {
-    if (!tern_conn_logs(c, TERN_LOG_DEBUG)) {
+    if (!tern_log_on(c->cfg, TERN_LOG_DEBUG)) {
         return receive_records(c, now_ns, dgram, len, on_data, arg);
     }
     uint32_t before[TERN_DROP_REASONS];
     memcpy(before, c->ops->drop_counts(&c->v), sizeof(before));
     int rc = receive_records(c, now_ns, dgram, len, on_data, arg);
-    tern_conn_log_drops(c, before);
+    tern_log_drops(c->cfg, c, before, c->ops->drop_counts(&c->v));
     return rc;
 }
 
@@ -642,8 +679,8 @@ static int conn_timeout(struct tern_conn *c, uint64_t now_ns)
     c->timeout_ms = (uint32_t)(next > cfg->timer_max_ms ? cfg->timer_max_ms : next);
     c->deadline = now_ns + c->timeout_ms * NS_PER_MS;
     c->ops->resend(&c->v);
-    tern_conn_log(c, TERN_LOG_DEBUG, "flight sent again (%u of %u), next in %u ms", c->retransmits,
-                  cfg->max_retransmits, (unsigned)c->timeout_ms);
+    tern_log(c->cfg, c, TERN_LOG_DEBUG, "flight sent again (%u of %u), next in %u ms",
+             c->retransmits, cfg->max_retransmits, (unsigned)c->timeout_ms);
     return TERN_OK;
 }
 

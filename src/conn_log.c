@@ -5,13 +5,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include <tern/err.h>
-
 #define LINE_MAX_LEN 200
 
-void tern_conn_log(const struct tern_conn *c, enum tern_log_level level, const char *fmt, ...)
+void tern_log(const struct tern_config *cfg, const struct tern_conn *c, enum tern_log_level level,
+              const char *fmt, ...)
 {
-    if (!tern_conn_logs(c, level)) {
+    if (!tern_log_on(cfg, level)) {
         return;
     }
     char line[LINE_MAX_LEN];
@@ -22,52 +21,19 @@ void tern_conn_log(const struct tern_conn *c, enum tern_log_level level, const c
     // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
     (void)vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    c->cfg->log_cb(c->cfg->log_arg, c, level, line);
+    cfg->log_cb(cfg->log_arg, c, level, line);
 }
 
-void tern_conn_log_state(const struct tern_conn *c)
+void tern_log_drops(const struct tern_config *cfg, const struct tern_conn *c,
+                    const uint32_t before[TERN_DROP_REASONS], const uint32_t now[TERN_DROP_REASONS])
 {
-    switch ((enum tern_state)c->state) {
-    case TERN_STATE_HANDSHAKING:
-        tern_conn_log(c, TERN_LOG_INFO, "handshake running");
-        break;
-    case TERN_STATE_ESTABLISHED:
-        tern_conn_log(c, TERN_LOG_INFO, "established: %s, %s",
-                      c->sess.version == TERN_DTLS_1_2 ? "DTLS 1.2" : "DTLS",
-                      tern_conn_suite_name(c));
-        break;
-    case TERN_STATE_PEER_VERIFY_ERROR:
-        tern_conn_log(c, TERN_LOG_WARNING, "handshake paused on the peer's certificate");
-        break;
-    case TERN_STATE_CLOSED:
-        tern_conn_log(c, TERN_LOG_INFO, "closed");
-        break;
-    case TERN_STATE_FAILED:
-        if (c->alert_sent >= 0) {
-            tern_conn_log(c, TERN_LOG_ERROR, "failed: %s (alert %d sent)", tern_strerror(c->error),
-                          c->alert_sent);
-        } else if (c->alert_received >= 0) {
-            tern_conn_log(c, TERN_LOG_ERROR, "failed: %s (alert %d received)",
-                          tern_strerror(c->error), c->alert_received);
-        } else {
-            tern_conn_log(c, TERN_LOG_ERROR, "failed: %s", tern_strerror(c->error));
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-void tern_conn_log_drops(const struct tern_conn *c, const uint32_t before[TERN_DROP_REASONS])
-{
-    if (!tern_conn_logs(c, TERN_LOG_DEBUG)) {
+    if (!tern_log_on(cfg, TERN_LOG_DEBUG)) {
         return;
     }
-    const uint32_t *now = c->ops->drop_counts(&c->v);
     for (size_t i = 0; i < TERN_DROP_REASONS; i++) {
         if (now[i] > before[i]) {
-            tern_conn_log(c, TERN_LOG_DEBUG, "dropped %u: %s", (unsigned)(now[i] - before[i]),
-                          tern_drop_reason_name((enum tern_drop_reason)i));
+            tern_log(cfg, c, TERN_LOG_DEBUG, "dropped %u: %s", (unsigned)(now[i] - before[i]),
+                     tern_drop_reason_name((enum tern_drop_reason)i));
         }
     }
 }

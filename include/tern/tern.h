@@ -10,6 +10,7 @@
 #include <tern/err.h>
 #include <tern/peek.h>
 #include <tern/selftest.h>
+#include <tern/state.h>
 #include <tern/stats.h>
 #include <tern/verify.h>
 #include <tern/version.h>

@@ -11,6 +11,7 @@
 #include "dtls12/hs12.h"
 #include "dtls12/msgs12.h"
 #include "dtls12/msgs12_cert.h"
+#include "dtls12/offer12.h"
 #include "util/ct.h"
 #include "util/guard.h"
 #include "util/alloc.h"
@@ -18,57 +19,6 @@
 /* RFC 6347 section 4.2.1 lets a server send HelloVerifyRequest again; a
  * client that followed forever could be kept busy, so tern stops here. */
 #define MAX_HELLO_VERIFY 4
-
-/* Whether the client holds what suite s needs. */
-static int usable(const struct tern_hs12 *hs, const struct tern_suite *s)
-{
-    if (!tern_suite_in(s, TERN_SUITE_V12)) {
-        return 0;
-    }
-    if (tern_kx_uses_psk(s->kx)) {
-        return tern_params_has_psk(hs->params);
-    }
-    return tern_hs12_cert_usable(hs, s);
-}
-
-int tern_hs12_client_offers(const struct tern_hs12 *hs, int want_cert)
-{
-    const struct tern_hs_params *cfg = hs->params;
-    for (size_t i = 0;; i++) {
-        const struct tern_suite *s =
-            cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
-                              : tern_suite_at(i);
-        if (s == NULL) {
-            return 0;
-        }
-        int match = want_cert ? !tern_kx_uses_psk(s->kx) : tern_kx_uses_ecdhe(s->kx);
-        if (usable(hs, s) && match) {
-            return 1;
-        }
-    }
-}
-
-/* Writes the offered suites: the configured order, or tern's, keeping only
- * the suites the credentials allow (a PSK-only client offers no certificate
- * suites: some servers fail otherwise). */
-static size_t write_suites(const struct tern_hs12 *hs, struct tern_writer *w)
-{
-    const struct tern_hs_params *cfg = hs->params;
-    size_t n = 0;
-    for (size_t i = 0;; i++) {
-        const struct tern_suite *s =
-            cfg->n_suites > 0 ? (i < cfg->n_suites ? tern_suite_by_id(cfg->suites[i]) : NULL)
-                              : tern_suite_at(i);
-        if (s == NULL) {
-            break;
-        }
-        if (usable(hs, s)) {
-            tern_w_u16(w, s->id);
-            n++;
-        }
-    }
-    return n;
-}
 
 static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
 {
@@ -80,7 +30,7 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
     tern_w_bytes(w, hs->cl.cookie, hs->cl.cookie_len);
     tern_w_close(w, m);
     m = tern_w_open16(w);
-    size_t n = write_suites(hs, w);
+    size_t n = tern_offer12_write(hs, w);
     tern_w_close(w, m);
     TERN_ENSURE(n > 0, TERN_ERR_HANDSHAKE_FAILURE); /* no credentials for any suite */
     tern_w_u8(w, 1);
@@ -92,7 +42,7 @@ static int build_client_hello(struct tern_hs12 *hs, struct tern_writer *w)
  * messages for its CertificateVerify. */
 static int keep_transcript(struct tern_hs12 *hs)
 {
-    if (hs->params->creds.n_certs > 0 && tern_hs12_client_offers(hs, 1)) {
+    if (hs->params->creds.n_certs > 0 && tern_offer12_any(hs, 1)) {
         return tern_transcript_keep(&hs->transcript);
     }
     return TERN_OK;
@@ -110,7 +60,7 @@ int tern_hs12_client_may_start(const struct tern_hs12 *hs)
      * named, or the check waived by name (DESIGN.md principle 4). These
      * are what make a client take X.509 certificates from a server. */
     int judges_x509 = cfg->creds.trust != NULL || cfg->verify_cb != NULL || cfg->verify_pause;
-    return judges_x509 && tern_hs12_client_offers(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
+    return judges_x509 && tern_offer12_any(hs, 1) ? TERN_ERR_NO_SERVER_NAME : TERN_OK;
 }
 
 static int client_start(struct tern_hs12 *hs)
@@ -144,24 +94,6 @@ static int send_client_hello_again(struct tern_hs12 *hs)
     return tern_hs12_send_msg(hs, TERN_HS_CLIENT_HELLO, build_client_hello);
 }
 
-static int offered(const struct tern_hs12 *hs, uint16_t id)
-{
-    const struct tern_suite *s = tern_suite_by_id(id);
-    if (s == NULL || !usable(hs, s)) {
-        return 0;
-    }
-    const struct tern_hs_params *cfg = hs->params;
-    if (cfg->n_suites == 0) {
-        return 1;
-    }
-    for (size_t i = 0; i < cfg->n_suites; i++) {
-        if (cfg->suites[i] == id) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, uint16_t seq)
 {
     (void)seq;
@@ -172,7 +104,7 @@ static int process_server_hello(struct tern_hs12 *hs, struct tern_reader body, u
     /* RFC 5246 appendix E.1: a version the client does not support is
      * answered with protocol_version. */
     TERN_ENSURE(sh.version == TERN_DTLS12_VERSION, TERN_ERR_PROTOCOL_VERSION);
-    TERN_ENSURE(offered(hs, sh.suite), TERN_ERR_ILLEGAL_PARAMETER);
+    TERN_ENSURE(tern_offer12_contains(hs, sh.suite), TERN_ERR_ILLEGAL_PARAMETER);
     hs->suite = tern_suite_by_id(sh.suite);
     TERN_TRY(tern_hs12_exts_process(hs, TERN_EXT_IN_SERVER_HELLO, &sh.exts));
     memcpy(hs->sess->server_random, sh.random, 32);

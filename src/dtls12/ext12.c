@@ -6,6 +6,7 @@
 
 #include <tern/err.h>
 
+#include "dtls12/offer12.h"
 #include "record/header12.h"
 #include "util/guard.h"
 
@@ -106,13 +107,13 @@ static int client_build_server_name(const struct tern_hs12 *hs, unsigned msg, st
 static int client_offers_certs(const struct tern_hs12 *hs, unsigned msg)
 {
     (void)msg;
-    return tern_hs12_client_offers(hs, 1);
+    return tern_offer12_any(hs, 1);
 }
 
 static int client_offers_ecdhe(const struct tern_hs12 *hs, unsigned msg)
 {
     (void)msg;
-    return tern_hs12_client_offers(hs, 0);
+    return tern_offer12_any(hs, 0);
 }
 
 /* RFC 5246 section 7.4.1.4.1: the schemes tern verifies. */
@@ -132,7 +133,7 @@ static int client_needs_cert_types(const struct tern_hs12 *hs, int own)
 {
     uint8_t types[2];
     size_t n = tern_hs12_cert_types(hs, own, types);
-    return tern_hs12_client_offers(hs, 1) && n > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY;
+    return tern_offer12_any(hs, 1) && n > 0 && types[0] == TERN_CERT_TYPE_RAW_PUBLIC_KEY;
 }
 
 static int client_needs_client_cert_type(const struct tern_hs12 *hs, unsigned msg)

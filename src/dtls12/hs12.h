@@ -310,10 +310,6 @@ int tern_hs12_sign(struct tern_hs12 *hs, const uint8_t *const *parts, const size
 int tern_hs12_verify_signature(struct tern_hs12 *hs, uint16_t scheme, struct tern_reader signature,
                                const uint8_t *const *parts, const size_t *lens, size_t n);
 
-/* Client: whether it offers a suite that uses certificates (want_cert 1)
- * or ECDHE (want_cert 0), among those its credentials allow. */
-int tern_hs12_client_offers(const struct tern_hs12 *hs, int want_cert);
-
 /* Draws len random bytes from the configuration's generator. */
 int tern_hs12_random(struct tern_hs12 *hs, uint8_t *out, size_t len);
 
