@@ -461,8 +461,13 @@ static int on_alert(struct tern_conn *c, const struct tern_record *rec)
         return TERN_OK;
     }
     c->alert_received = desc;
-    tern_log(c->cfg, c, level == ALERT_FATAL ? TERN_LOG_ERROR : TERN_LOG_WARNING,
-             "%s alert %u received", level == ALERT_FATAL ? "fatal" : "warning", (unsigned)desc);
+    if (level == ALERT_WARNING && desc == TERN_ALERT_CLOSE_NOTIFY) {
+        tern_log(c->cfg, c, TERN_LOG_INFO, "close_notify received");
+    } else {
+        tern_log(c->cfg, c, level == ALERT_FATAL ? TERN_LOG_ERROR : TERN_LOG_WARNING,
+                 "%s alert %u received", level == ALERT_FATAL ? "fatal" : "warning",
+                 (unsigned)desc);
+    }
     if (level == ALERT_FATAL) {
         return TERN_ERR_PEER_ALERT;
     }

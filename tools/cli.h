@@ -31,6 +31,7 @@ struct cli_opts {
     const char *peer_keys[16]; /* raw public keys accepted from the peer */
     size_t n_peer_keys;
     const char *alpn; /* ALPN protocols, comma-separated, most preferred first */
+    const char *log;  /* error, warning, info or debug: the library's log on stderr */
 };
 
 /* Prints every reason the peer's certificate was refused. */

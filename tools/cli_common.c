@@ -114,8 +114,34 @@ const char *cli_alpn_note(const struct tern_conn *c, int asked, char *buf, size_
     return buf;
 }
 
+static void log_line(void *arg, const struct tern_conn *c, enum tern_log_level level,
+                     const char *msg)
+{
+    (void)arg;
+    (void)c;
+    static const char *const names[] = {"", "error", "warning", "info", "debug"};
+    fprintf(stderr, "tern: %s: %s\n", names[level <= TERN_LOG_DEBUG ? level : 0], msg);
+}
+
+/* --log LEVEL: the library's log lines on stderr. */
+static int configure_log(struct tern_config *cfg, const char *level)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(level, names[i]) == 0) {
+            return tern_config_set_log_callback(cfg, (enum tern_log_level)(TERN_LOG_ERROR + i),
+                                                log_line, NULL);
+        }
+    }
+    fprintf(stderr, "tern: --log wants error, warning, info or debug, not \"%s\"\n", level);
+    return -1;
+}
+
 int cli_configure(struct tern_config *cfg, const struct cli_opts *o, FILE **keylog_file)
 {
+    if (o->log != NULL && configure_log(cfg, o->log) != TERN_OK) {
+        return -1;
+    }
     if (o->alpn != NULL && configure_alpn(cfg, o->alpn) < 0) {
         return -1;
     }

@@ -17,7 +17,7 @@ static void usage(FILE *out)
                  "               [--keylog FILE] [--timeout SECONDS]\n"
                  "               [--ca FILE] [--servername NAME] [--cert FILE --key FILE]\n"
                  "               [--no-name-check] [--insecure] [--rpk --key FILE]\n"
-                 "               [--peer-key FILE]... [--alpn PROTO,PROTO...]\n"
+                 "               [--peer-key FILE]... [--alpn PROTO,PROTO...] [--log LEVEL]\n"
                  "               handshake, send each stdin line as one datagram, print each\n"
                  "               datagram received; after end of input wait 1 s for replies,\n"
                  "               send close_notify and exit 0 (non-zero with the reason on\n"
@@ -29,7 +29,7 @@ static void usage(FILE *out)
                  "               [--cert FILE --key FILE] [--ca FILE]\n"
                  "               [--verify-client none|optional|require]\n"
                  "               [--rpk --key FILE] [--peer-key FILE]...\n"
-                 "               [--alpn PROTO,PROTO...]\n"
+                 "               [--alpn PROTO,PROTO...] [--log LEVEL]\n"
                  "               serve one peer at a time: echo each datagram back (--echo)\n"
                  "               or print it; runs until SIGINT or SIGTERM\n"
                  "  selftest     run the known-answer tests of every primitive and a record\n"
@@ -50,6 +50,9 @@ static void usage(FILE *out)
                  "server picks its most preferred one that the client offers and refuses\n"
                  "a client with none in common (alert no_application_protocol); a client\n"
                  "whose server does not answer goes on without one.\n"
+                 "--log error|warning|info|debug prints what the connection does on stderr,\n"
+                 "one line each: failures with their alert, alerts received, state changes,\n"
+                 "retransmissions and every dropped record with the reason.\n"
                  "SSLKEYLOGFILE in the environment works like --keylog. The key log is\n"
                  "created readable by its owner alone (0600); one others can read is refused.\n"
                  "  --version    print the library version\n"
@@ -108,6 +111,8 @@ static int run_peer(int is_client, int argc, char **argv)
             o.peer_keys[o.n_peer_keys++] = v;
         } else if (strcmp(a, "--alpn") == 0 && v != NULL) {
             o.alpn = v;
+        } else if (strcmp(a, "--log") == 0 && v != NULL) {
+            o.log = v;
         } else if (strcmp(a, "--ca") == 0 && v != NULL) {
             o.ca = v;
         } else if (is_client && strcmp(a, "--servername") == 0 && v != NULL) {

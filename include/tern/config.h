@@ -207,8 +207,9 @@ TERN_API int tern_config_set_versions(struct tern_config *cfg, uint16_t min, uin
 /* How much a log callback hears: each level includes those above it. */
 enum tern_log_level {
     TERN_LOG_ERROR = 1, /* a connection failed: the error and the alert */
-    TERN_LOG_WARNING,   /* alerts received; renegotiation refused */
-    TERN_LOG_INFO,      /* state changes: handshake started, completed (version, suite), closed */
+    TERN_LOG_WARNING,   /* warning alerts received; renegotiation refused; a paused handshake */
+    TERN_LOG_INFO,      /* state changes: handshake started, completed (version, suite),
+                           close_notify received, closed */
     TERN_LOG_DEBUG,     /* flights sent again, repeats answered, records dropped and why */
 };
 
